@@ -1,0 +1,18 @@
+import type { CallLogParty } from './call-log.repository';
+
+/** What the toolkit shows for a row. */
+export function toCallLogView(r: CallLogParty & { id: string }) {
+  return {
+    id: r.id,
+    device: r.device,
+    callRef: r.callRef,
+    direction: r.direction,
+    answered: r.answered,
+    missed: r.direction === 'incoming' && !r.answered,
+    remoteNumber: r.remoteNumber,
+    startedAt: r.startedAt.toISOString(),
+    answeredAt: r.answeredAt?.toISOString() ?? null,
+    endedAt: r.endedAt?.toISOString() ?? null,
+    durationS: r.answeredAt && r.endedAt ? Math.max(0, Math.round((r.endedAt.getTime() - r.answeredAt.getTime()) / 1000)) : 0,
+  };
+}

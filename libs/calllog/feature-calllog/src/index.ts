@@ -1,0 +1,3 @@
+export * from './call-log.model';
+export * from './call-log.consumer';
+export * from './call-log.module';

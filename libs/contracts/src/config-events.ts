@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineContract } from './contract';
+
+/** Configuration entities whose changes are announced, so services reload without restart. */
+export const CONFIG_ENTITIES = ['company', 'domain', 'user', 'device', 'csta-link'] as const;
+export type ConfigEntity = (typeof CONFIG_ENTITIES)[number];
+
+export const configChangedSchema = z.object({
+  entity: z.enum(CONFIG_ENTITIES),
+  id: z.string().uuid(),
+  domainId: z.string().uuid().optional(),
+  change: z.enum(['created', 'updated', 'deleted']),
+});
+export type ConfigChanged = z.infer<typeof configChangedSchema>;
+
+export const ConfigChanges = defineContract(
+  'configuration change',
+  'tws.cfg.*.changed',
+  (entity: ConfigEntity) => `tws.cfg.${entity}.changed`,
+  configChangedSchema,
+);

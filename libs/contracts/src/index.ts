@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './services';
+export * from './telephony';
+export * from './config-events';
+export * from './service-control';

@@ -1,0 +1,3 @@
+export * from './csta-framer';
+export * from './csta-messages';
+export * from './csta-codec';

@@ -1,0 +1,5 @@
+export * from './messaging';
+export * from './errors';
+export * from './trace-context';
+export * from './nest-transport';
+export * from './local-nats-server';

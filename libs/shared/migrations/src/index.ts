@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+
+/** The one linear migration history of the shared schema, oldest first. */
+export const MIGRATIONS: Function[] = [InitialSchema1764300000000];

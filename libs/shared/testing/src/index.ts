@@ -1,0 +1,3 @@
+export * from './test-database';
+export * from './helpers';
+export * from './service-process';

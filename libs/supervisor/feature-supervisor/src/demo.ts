@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@tws/logging';
+
+export const DEMO = {
+  company: 'Demo Company',
+  domain: 'demo.local',
+  users: [
+    { username: 'alice', firstName: 'Alice', lastName: 'Martin', device: '4001' },
+    { username: 'bob', firstName: 'Bob', lastName: 'Durand', device: '4002' },
+    { username: 'carol', firstName: 'Carol', lastName: 'Bernard', device: '4003' },
+  ],
+  pbxUser: 'demo',
+  pbxPassword: 'demo-pbx-secret',
+};
+
+export interface DemoHandle {
+  simulatorHttp: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Demo mode: starts the PBX simulator with a traffic generator, then configures a demo company,
+ * domain, users with devices and a CSTA link to the simulator through the admin API, exactly
+ * as an admin would. Idempotent: what exists already is reused.
+ */
+export async function startDemo(opts: {
+  distRoot: string;
+  logDir: string;
+  webServicesUrl: string;
+  cstaPort: number;
+  httpPort: number;
+  logger: Logger;
+}): Promise<DemoHandle> {
+  const { logger } = opts;
+  const sim = spawn(
+    process.execPath,
+    [
+      join(opts.distRoot, 'tools/pbx-simulator/src/main.js'),
+      '--csta-port', String(opts.cstaPort),
+      '--http-port', String(opts.httpPort),
+      '--devices', DEMO.users.map((u) => u.device).join(','),
+      '--username', DEMO.pbxUser,
+      '--password', DEMO.pbxPassword,
+      '--traffic',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TWS_PARENT_PID: String(process.pid) } },
+  );
+  const log = createWriteStream(join(opts.logDir, 'pbx-simulator.log'), { flags: 'a' });
+  sim.stdout?.pipe(log);
+  sim.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => sim.once('exit', () => resolve()));
+  await waitListening(sim);
+  logger.info({ cstaPort: opts.cstaPort, httpPort: opts.httpPort }, 'PBX simulator started (demo traffic on)');
+  await seed(opts.webServicesUrl, opts.cstaPort);
+  logger.info({ domain: DEMO.domain }, 'demo company, domain, users and CSTA link configured');
+  return {
+    simulatorHttp: `http://127.0.0.1:${opts.httpPort}`,
+    stop: async () => {
+      if (sim.exitCode === null) {
+        sim.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+function waitListening(sim: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('PBX simulator did not start within 15 s (see var/log/pbx-simulator.log)')), 15_000);
+    sim.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('"listening"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    sim.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`PBX simulator exited with code ${code} (port taken? set TWS_DEMO_CSTA_PORT / TWS_DEMO_SIM_HTTP_PORT)`));
+    });
+  });
+}
+
+async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function seed(base: string, cstaPort: number): Promise<void> {
+  type Row = { id: string; name: string };
+  const companies = await api<Row[]>(base, 'GET', '/api/admin/v1/companies');
+  const company = companies.find((c) => c.name === DEMO.company) ?? (await api<Row>(base, 'POST', '/api/admin/v1/companies', { name: DEMO.company }));
+  const domains = await api<Row[]>(base, 'GET', `/api/admin/v1/companies/${company.id}/domains`);
+  const domain =
+    domains.find((d) => d.name === DEMO.domain) ??
+    (await api<Row>(base, 'POST', `/api/admin/v1/companies/${company.id}/domains`, { name: DEMO.domain, numberingLength: 4 }));
+  const users = await api<{ items: { username: string }[] }>(base, 'GET', `/api/admin/v1/domains/${domain.id}/users?limit=500`);
+  for (const u of DEMO.users) {
+    if (users.items.some((x) => x.username === u.username)) continue;
+    await api(base, 'POST', `/api/admin/v1/domains/${domain.id}/users`, {
+      username: u.username,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      devices: [{ number: u.device, protocol: 'CSTA' }],
+    });
+  }
+  const links = await api<{ host: string; port: number }[]>(base, 'GET', `/api/admin/v1/domains/${domain.id}/csta-links`);
+  if (!links.some((l) => l.host === '127.0.0.1' && l.port === cstaPort)) {
+    await api(base, 'POST', `/api/admin/v1/domains/${domain.id}/csta-links`, {
+      name: 'PBX simulator',
+      host: '127.0.0.1',
+      port: cstaPort,
+      pbxType: 'ECMA-323 XML',
+      username: DEMO.pbxUser,
+      password: DEMO.pbxPassword,
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './tenancy.entities';
+export * from './tenancy.repository';

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TenancyRepository } from '@tws/tenancy-data-access';
+import { AdminService } from './admin.service';
+import { CompaniesController, CstaLinksController, UsersController } from './admin.controllers';
+
+/** The admin API of web-services for tenancy and CSTA links (`/api/admin/v1`). */
+@Module({
+  controllers: [CompaniesController, UsersController, CstaLinksController],
+  providers: [TenancyRepository, AdminService],
+})
+export class TenancyAdminModule {}

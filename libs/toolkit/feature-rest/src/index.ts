@@ -1,0 +1,2 @@
+export * from './toolkit.module';
+export * from './toolkit.schemas';

@@ -1,0 +1,95 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_CONFIG, parseSimulatorConfig } from './simulator-config';
+
+describe('parseSimulatorConfig', () => {
+  it('uses the documented defaults', () => {
+    assert.deepEqual(parseSimulatorConfig([], {}), DEFAULT_CONFIG);
+    assert.equal(DEFAULT_CONFIG.cstaPort, 2555);
+    assert.equal(DEFAULT_CONFIG.httpPort, 2580);
+    assert.equal(DEFAULT_CONFIG.trafficIntervalMs, 8000);
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = {
+      SIM_CSTA_PORT: '0',
+      SIM_HTTP_PORT: '9000',
+      SIM_DEVICES: '100, 101,102',
+      SIM_USERNAME: 'u',
+      SIM_PASSWORD: 'p',
+      SIM_TRAFFIC: '1',
+      SIM_TRAFFIC_INTERVAL_MS: '500',
+      SIM_EDITION: 'ed3',
+      SIM_HOST: '0.0.0.0',
+    };
+
+    assert.deepEqual(parseSimulatorConfig([], env), {
+      host: '0.0.0.0',
+      cstaPort: 0,
+      httpPort: 9000,
+      devices: ['100', '101', '102'],
+      username: 'u',
+      password: 'p',
+      edition: 'ed3',
+      traffic: true,
+      trafficIntervalMs: 500,
+    });
+    const flags = parseSimulatorConfig(['--csta-port', '3000', '--devices', '200', '--traffic-interval-ms=1000', '--edition', 'ed6'], env);
+    assert.equal(flags.cstaPort, 3000);
+    assert.deepEqual(flags.devices, ['200']);
+    assert.equal(flags.trafficIntervalMs, 1000);
+    assert.equal(flags.edition, 'ed6');
+    assert.equal(parseSimulatorConfig(['--traffic'], {}).traffic, true);
+  });
+
+  it('refuses bad values, naming the flag or variable', () => {
+    const bad: [string[], Record<string, string>, RegExp][] = [
+      [['--csta-port', '70000'], {}, /^--csta-port: "70000" is not a port/],
+      [[], { SIM_HTTP_PORT: 'http' }, /^SIM_HTTP_PORT: /],
+      [['--devices', '4001,abc'], {}, /^--devices: "abc" is not a dialable number/],
+      [[], { SIM_DEVICES: '4001,4001' }, /^SIM_DEVICES: a device is listed twice/],
+      [[], { SIM_DEVICES: ' , ' }, /^SIM_DEVICES: list at least one/],
+      [['--edition', 'ed2'], {}, /^--edition: "ed2" is not one of/],
+      [[], { SIM_TRAFFIC: 'maybe' }, /^SIM_TRAFFIC: /],
+      [[], { SIM_TRAFFIC_INTERVAL_MS: '5' }, /^SIM_TRAFFIC_INTERVAL_MS: /],
+      [['--username', 'u'], {}, /^SIM_PASSWORD: set both/],
+      [['--bogus'], {}, /bogus/],
+    ];
+    for (const [argv, env, message] of bad) assert.throws(() => parseSimulatorConfig(argv, env), { name: 'ConfigError', message }, argv.join(' '));
+  });
+});
+
+describe('pbx-simulator CLI', () => {
+  it('prints the listening line with its ports and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(__dirname, 'main.js'), '--csta-port', '0', '--http-port', '0', '--devices', '4001'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const listening = JSON.parse(line) as { event: string; cstaPort: number; httpPort: number };
+      assert.equal(listening.event, 'listening');
+      const health = await fetch(`http://127.0.0.1:${listening.httpPort}/health`);
+      assert.equal(((await health.json()) as { cstaPort: number }).cstaPort, listening.cstaPort);
+
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 2 with the reason on a bad configuration', async () => {
+    const child = spawn(process.execPath, [join(__dirname, 'main.js'), '--csta-port', 'x'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = await once(child, 'exit');
+
+    assert.equal(code, 2);
+    assert.match(stderr, /--csta-port: "x" is not a port number/);
+  });
+});

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { PbxModel } from './pbx-model';
+import { silentLogger } from './sim-log';
+import { TrafficGenerator } from './traffic-generator';
+
+/** Deterministic PRNG (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function harness(random: () => number, intervalMs = 60_000) {
+  const model = new PbxModel(['4001', '4002', '4003']);
+  const events: string[] = [];
+  model.onEvent((device, e) => events.push(`${device} ${e.type}`));
+  const sut = new TrafficGenerator(model, { intervalMs, random, log: silentLogger });
+  return { model, events, sut };
+}
+
+describe('TrafficGenerator', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval'] }));
+  afterEach(() => mock.timers.reset());
+
+  it('places an incoming call, answers it after 1-3 s and hangs up after 2-10 s', () => {
+    const { model, events, sut } = harness(() => 0.1);
+
+    sut.start();
+    assert.deepEqual(events.splice(0), ['4001 DeliveredEvent']);
+    assert.match(model.calls()[0]!.callingDevice, /^\+33\d{9}$/);
+    mock.timers.tick(1199);
+    assert.deepEqual(events, []);
+    mock.timers.tick(1);
+    assert.deepEqual(events.splice(0), ['4001 EstablishedEvent']);
+    mock.timers.tick(2800);
+    sut.stop();
+
+    assert.deepEqual(events, ['4001 ConnectionClearedEvent', '4001 CallClearedEvent']);
+    assert.deepEqual(model.calls(), []);
+  });
+
+  it('places an outgoing call nobody answers, which the caller abandons', () => {
+    const { model, events, sut } = harness(() => 0.9);
+
+    sut.start();
+    mock.timers.tick(13_899);
+    assert.equal(model.calls().length, 1);
+    mock.timers.tick(1);
+    sut.stop();
+
+    assert.deepEqual(events, [
+      '4003 ServiceInitiatedEvent',
+      '4003 OriginatedEvent',
+      '4003 DeliveredEvent',
+      '4003 ConnectionClearedEvent',
+      '4003 CallClearedEvent',
+    ]);
+  });
+
+  it('over many calls, mixes answered and missed calls in both directions and clears every one', () => {
+    const { model, events, sut } = harness(seeded(42), 1000);
+
+    sut.start();
+    for (let i = 0; i < 120; i++) mock.timers.tick(1000);
+    sut.stop();
+    mock.timers.tick(60_000);
+
+    const count = (type: string) => events.filter((e) => e.endsWith(type)).length;
+    assert.ok(count('CallClearedEvent') > 20, `only ${count('CallClearedEvent')} calls`);
+    assert.ok(count('EstablishedEvent') > 0);
+    assert.ok(count('ServiceInitiatedEvent') > 0, 'some outgoing calls');
+    assert.ok(count('DeliveredEvent') - count('EstablishedEvent') > 0, 'some missed calls');
+    // Stopped: nothing left scheduled, so whatever is still up stays put.
+    const left = model.calls().length;
+    const before = events.length;
+    mock.timers.tick(600_000);
+    assert.equal(events.length, before);
+    assert.equal(model.calls().length, left);
+  });
+
+  it('stop() cancels pending steps and later ticks', () => {
+    const { model, events, sut } = harness(() => 0.1, 1000);
+
+    sut.start();
+    sut.stop();
+    mock.timers.tick(100_000);
+
+    assert.deepEqual(events, ['4001 DeliveredEvent']);
+    assert.equal(model.calls().length, 1);
+    assert.equal(sut.running, false);
+  });
+
+  it('tolerates a call hung up behind its back', () => {
+    const { model, events, sut } = harness(() => 0.1);
+
+    sut.start();
+    model.clearCall(model.calls()[0]!.callId);
+    mock.timers.tick(20_000);
+    sut.stop();
+
+    assert.deepEqual(events, ['4001 DeliveredEvent', '4001 CallClearedEvent']);
+  });
+});
