@@ -22,8 +22,11 @@ export class ServicesStatusController {
 
   private async readBucket(bucket: string) {
     const kv = await this.nats.current.kv(bucket);
+    // Collect the keys first: awaiting a get inside the keys() iteration ends it early.
+    const keys: string[] = [];
+    for await (const key of await kv.keys()) keys.push(key);
     const out: unknown[] = [];
-    for await (const key of await kv.keys()) {
+    for (const key of keys.sort()) {
       const e = await kv.get(key);
       if (e && e.operation === 'PUT') out.push(e.json());
     }

@@ -18,7 +18,8 @@ import { TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access
 import type { Logger } from '@tws/logging';
 import type { CstaEvent, MakeCallResponse, MonitorStartResponse } from '@tws/csta';
 import { CstaClient, CstaRequestError } from './csta-client';
-import { callIdOf, callRefOf, translateCstaEvent } from './csta-translation';
+import { translateCstaEvent } from './csta-translation';
+import { CallRegistry } from './call-registry';
 
 interface MonitoredDevice {
   number: string;
@@ -31,6 +32,7 @@ interface LinkRunner {
   client: CstaClient;
   devices: Map<string, MonitoredDevice>;
   byCrossRef: Map<string, string>;
+  calls: CallRegistry;
   publishChain: Promise<void>;
   closed: boolean;
 }
@@ -121,7 +123,7 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
       password,
       logger: this.logger.child({ linkId: link.id }),
     });
-    const runner: LinkRunner = { link, client, devices: new Map(), byCrossRef: new Map(), publishChain: Promise.resolve(), closed: false };
+    const runner: LinkRunner = { link, client, devices: new Map(), byCrossRef: new Map(), calls: new CallRegistry(link.id), publishChain: Promise.resolve(), closed: false };
     this.runners.set(link.id, runner);
     client.on('state', () => void this.publishLinkState(runner));
     client.on('up', () => void this.remonitor(runner));
@@ -173,6 +175,7 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
   /** After every (re)connection: monitors are gone on the PBX side, start them all again. */
   private async remonitor(runner: LinkRunner) {
     runner.byCrossRef.clear();
+    runner.calls.clear();
     for (const d of runner.devices.values()) {
       d.crossRefId = undefined;
       await this.monitor(runner, d);
@@ -197,7 +200,14 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
       this.logger.debug({ linkId: runner.link.id, xref: e.monitorCrossRefId, type: e.type }, 'event for an unknown monitor dropped');
       return;
     }
-    const evt = translateCstaEvent(e, { linkId: runner.link.id, domainId: runner.link.domainId, device, receivedAt: new Date() });
+    const evt = translateCstaEvent(e, {
+      linkId: runner.link.id,
+      domainId: runner.link.domainId,
+      device,
+      receivedAt: new Date(),
+      callRef: (c, opensCall) => runner.calls.refOf(c, opensCall),
+    });
+    runner.calls.track(e, device);
     this.eventsCounter.inc({ result: 'received' });
     // Serial per link: events reach the stream in the order the PBX sent them.
     runner.publishChain = runner.publishChain.then(() => this.publish(runner, evt));
@@ -224,12 +234,12 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
             { type: 'MakeCall', callingDevice: device, calledDirectoryNumber: cmd.destination, autoOriginate: 'doNotPrompt' },
             'MakeCallResponse',
           )) as MakeCallResponse;
-          return { callRef: callRefOf(runner.link.id, r.callingDevice) };
+          return { callRef: runner.calls.refOf(r.callingDevice, true) };
         }
         case 'answerCall':
         case 'clearConnection': {
-          const callId = callIdOf(runner.link.id, cmd.callRef);
-          if (!callId) throw new RemoteError('bad_request', `call ${cmd.callRef} is not on this device's link`);
+          const callId = runner.calls.callIdOf(cmd.callRef);
+          if (!callId) throw new RemoteError('not_found', `no active call ${cmd.callRef} on this device's link`);
           const connection = { callId, deviceId: device };
           if (cmd.command === 'answerCall') await runner.client.request({ type: 'AnswerCall', callToBeAnswered: connection }, 'AnswerCallResponse');
           else await runner.client.request({ type: 'ClearConnection', connectionToBeCleared: connection }, 'ClearConnectionResponse');

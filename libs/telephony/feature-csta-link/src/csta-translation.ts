@@ -4,6 +4,8 @@ import type { TelephonyEvent, TelephonyEventKind } from '@tws/contracts';
 
 export interface TranslationContext {
   linkId: string;
+  /** Call reference of a PBX connection (see CallRegistry); `opensCall` for events that start a call. */
+  callRef: (c: ConnectionId | undefined, opensCall?: boolean) => string | undefined;
   domainId: string;
   /** The monitored device the event was reported for (from its monitorCrossRefID). */
   device: string;
@@ -27,13 +29,8 @@ const KIND: Record<CstaEvent['type'], TelephonyEventKind> = {
   QueuedEvent: 'queued',
 };
 
-/** Call reference unique across links: the PBX's callID scoped by the link. */
-export const callRefOf = (linkId: string, c: ConnectionId | undefined) => (c?.callId ? `${linkId}:${c.callId}` : undefined);
-
-/** The PBX's callID back from a call reference of this link (undefined if it is another link's). */
-export function callIdOf(linkId: string, callRef: string): string | undefined {
-  return callRef.startsWith(`${linkId}:`) ? callRef.slice(linkId.length + 1) : undefined;
-}
+/** Events that may be the first of a new call reusing a call id. */
+const OPENING = new Set<CstaEvent['type']>(['ServiceInitiatedEvent', 'OriginatedEvent', 'DeliveredEvent']);
 
 /**
  * Translates one CSTA event into the normalized telephony model. Pure (apart from a fresh
@@ -50,7 +47,7 @@ export function translateCstaEvent(e: CstaEvent, ctx: TranslationContext): Telep
     cause: e.cause,
     occurredAt: ctx.receivedAt.toISOString(),
   };
-  const ref = (c: ConnectionId | undefined) => callRefOf(ctx.linkId, c);
+  const ref = (c: ConnectionId | undefined) => ctx.callRef(c, OPENING.has(e.type));
   const parties = (p: { callingDevice?: string; calledDevice?: string }) => ({ callingNumber: p.callingDevice, calledNumber: p.calledDevice });
   let specific: Partial<TelephonyEvent>;
   switch (e.type) {

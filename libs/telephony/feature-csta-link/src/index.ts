@@ -2,3 +2,4 @@ export * from './csta-client';
 export * from './csta-translation';
 export * from './csta-link.manager';
 export * from './csta-link.module';
+export * from './call-registry';

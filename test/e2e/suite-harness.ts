@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createTestDatabase,
+  freePort,
+  startProcess,
+  startService,
+  startTestNats,
+  waitFor,
+  waitReady,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@tws/testing';
+import type { LocalNatsServer } from '@tws/messaging';
+
+/** Real processes of the suite on real Postgres and NATS, on free ports, for end-to-end tests. */
+export class SuiteHarness {
+  db!: TestDatabase;
+  nats!: LocalNatsServer;
+  readonly processes: ServiceProcess[] = [];
+  readonly ports: Record<string, number> = {};
+  readonly secretKey = randomBytes(32).toString('base64');
+  simulator?: { proc: ServiceProcess; cstaPort: number; http: string };
+
+  async startInfra() {
+    this.db = await createTestDatabase();
+    this.nats = await startTestNats();
+  }
+
+  async startServices(names: string[]) {
+    for (const name of names) this.ports[name] = await freePort();
+    const procs = names.map((name) =>
+      startService(name, {
+        DATABASE_URL: this.db.url,
+        NATS_URL: this.nats.url,
+        HTTP_PORT: String(this.ports[name]),
+        HTTP_HOST: '127.0.0.1',
+        TWS_SECRET_KEY: this.secretKey,
+        LOG_LEVEL: 'warn',
+      }),
+    );
+    this.processes.push(...procs);
+    await Promise.all(procs.map((p) => waitReady(p, this.ports[p.name]!)));
+  }
+
+  /** The PBX simulator as a process; resolves with the ports it reports on stdout. */
+  async startSimulator(args: string[], cstaPort = 0) {
+    const proc = startProcess('pbx-simulator', 'dist/tools/pbx-simulator/src/main.js', {}, ['--csta-port', String(cstaPort), '--http-port', '0', ...args]);
+    this.processes.push(proc);
+    const ports = await waitFor('the simulator to listen', () => {
+      const line = proc.output().split('\n').find((l) => l.includes('"listening"'));
+      return line ? (JSON.parse(line) as { cstaPort: number; httpPort: number }) : undefined;
+    });
+    this.simulator = { proc, cstaPort: ports.cstaPort, http: `http://127.0.0.1:${ports.httpPort}` };
+    return this.simulator;
+  }
+
+  url(service: string, path: string) {
+    return `http://127.0.0.1:${this.ports[service]}${path}`;
+  }
+
+  async stop() {
+    await Promise.all(this.processes.map((p) => p.stop()));
+    await this.nats?.stop();
+    await this.db?.drop();
+  }
+}
+
+/** JSON HTTP call that returns status and body, for assertions on both. */
+export async function http<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const r = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
