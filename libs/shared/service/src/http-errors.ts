@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, type PipeTransform } from '@nestjs/common';
 import type { Response } from 'express';
+import { throwError } from 'rxjs';
 import type { z } from 'zod';
 import { ContractViolation, issuesToDetails } from '@tws/contracts';
 import { RemoteError } from '@tws/messaging';
@@ -31,6 +32,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
+    // NATS handlers (microservice context): hand the error back untouched, the transport turns
+    // it into an `{ ok: false }` reply.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
     if (status >= 500) this.logger.error({ err: exception }, body.message);

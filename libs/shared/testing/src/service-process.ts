@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { waitFor } from './helpers';
 
@@ -19,7 +20,7 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything it wrote, for assertions and failure messages. */
   output(): string;
-  /** Resolves with the exit code once it has exited. */
+  /** Resolves once it has exited: its exit code, or 128 + signal number when a signal ended it. */
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
 }
@@ -36,7 +37,9 @@ export function startProcess(name: string, script: string, env: Record<string, s
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null))),
+  );
   return {
     name,
     child,
@@ -50,7 +53,7 @@ export function startProcess(name: string, script: string, env: Record<string, s
         clearTimeout(t);
         return code;
       }
-      return child.exitCode;
+      return exited;
     },
   };
 }

@@ -1,0 +1,156 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { JSONCodec } from 'nats';
+import { TELEPHONY_STREAM, TelephonyEvents, type TelephonyEvent } from '@tws/contracts';
+import { createLogger } from '@tws/logging';
+import { Messaging } from '@tws/messaging';
+import {
+  createTestDatabase,
+  freePort,
+  startService,
+  startTestNats,
+  waitFor,
+  waitReady,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@tws/testing';
+import type { LocalNatsServer } from '@tws/messaging';
+
+const LINK = '11111111-1111-4111-8111-111111111111';
+
+/**
+ * eventservices as a real process: a table of telephony events goes into the JetStream stream,
+ * call-log rows come out of Postgres. Duplicates, a malformed message and a restart of the
+ * service in the middle of a call change nothing in the outcome.
+ */
+describe('eventservices call log (stream in, rows out)', () => {
+  let db: TestDatabase;
+  let nats: LocalNatsServer;
+  let messaging: Messaging;
+  let pg: Client;
+  let service: ServiceProcess;
+  let port: number;
+  let domainId: string;
+
+  const startEventServices = async () => {
+    service = startService('eventservices', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitReady(service, port);
+  };
+
+  before(async () => {
+    db = await createTestDatabase();
+    nats = await startTestNats();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const company = await pg.query(`INSERT INTO company (name) VALUES ('Acme') RETURNING id`);
+    const domain = await pg.query(`INSERT INTO domain (company_id, name) VALUES ($1, 'acme.local') RETURNING id`, [company.rows[0].id]);
+    domainId = domain.rows[0].id;
+    messaging = await Messaging.connect({ servers: nats.url, name: 'test', logger: createLogger('test', 'silent') });
+    await messaging.ensureStream(TELEPHONY_STREAM);
+    port = await freePort();
+    await startEventServices();
+  });
+
+  after(async () => {
+    await service?.stop();
+    await messaging?.drain();
+    await pg?.end();
+    await nats?.stop();
+    await db?.drop();
+  });
+
+  /** One line of the event table: [second, device, kind, fields]. */
+  type Line = [number, string, TelephonyEvent['kind'], Partial<TelephonyEvent>?];
+  const table = (call: string, lines: Line[]): TelephonyEvent[] =>
+    lines.map(([s, device, kind, extra], i) => ({
+      eventId: `${call}-${i}`,
+      kind,
+      linkId: LINK,
+      domainId,
+      device,
+      callRef: `${LINK}:${call}`,
+      occurredAt: new Date(Date.UTC(2026, 10, 28, 10, 0, s)).toISOString(),
+      ...extra,
+    }));
+  const publish = (events: TelephonyEvent[]) =>
+    Promise.all(events.map((e) => messaging.publishDurable(TelephonyEvents, [e.domainId, e.device, e.kind], e, e.eventId)));
+  const rows = async (call: string) =>
+    (await pg.query(`SELECT device, direction, answered, remote_number, started_at, answered_at, ended_at FROM call_log WHERE call_ref = $1 ORDER BY device`, [`${LINK}:${call}`])).rows;
+
+  test('an internal call gives one row per party', async () => {
+    await publish(table('c1', [
+      [0, '4001', 'originated', { callingNumber: '4001', calledNumber: '4002' }],
+      [1, '4001', 'delivered', { alertingDevice: '4002', callingNumber: '4001', calledNumber: '4002' }],
+      [1, '4002', 'delivered', { alertingDevice: '4002', callingNumber: '4001', calledNumber: '4002' }],
+      [3, '4002', 'established', { answeringDevice: '4002' }],
+      [3, '4001', 'established', { answeringDevice: '4002' }],
+      [9, '4002', 'connectionCleared', { releasingDevice: '4002' }],
+      [9, '4001', 'connectionCleared', { releasingDevice: '4002' }],
+      [9, '4001', 'callCleared'],
+    ]));
+    const out = await waitFor('both rows ended', async () => {
+      const r = await rows('c1');
+      return r.length === 2 && r.every((x) => x.ended_at) ? r : undefined;
+    });
+    assert.deepEqual(
+      out.map((r) => [r.device, r.direction, r.answered, r.remote_number]),
+      [
+        ['4001', 'outgoing', true, '4002'],
+        ['4002', 'incoming', true, '4001'],
+      ],
+    );
+    assert.equal(out[1].answered_at.toISOString(), '2026-11-28T10:00:03.000Z');
+    assert.equal(out[0].ended_at.toISOString(), '2026-11-28T10:00:09.000Z');
+  });
+
+  test('events delivered twice (publisher retry, redelivery) are applied once', async () => {
+    const events = table('c2', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+33155171889', calledNumber: '4001' }],
+      [2, '4001', 'established', { answeringDevice: '4001' }],
+      [8, '4001', 'connectionCleared', { releasingDevice: '4001' }],
+    ]);
+    // Past the stream's duplicate window (other message ids), the same events arrive again.
+    const js = messaging.nc.jetstream();
+    const codec = JSONCodec();
+    for (const e of [...events, ...events]) await js.publish(TelephonyEvents.subject(e.domainId, e.device, e.kind), codec.encode(e));
+    // The service reports what it did with each delivery on /metrics.
+    const duplicates = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return Number(/tws_calllog_events_total\{result="duplicate"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    await waitFor('the three repeated events seen and skipped', async () => (await duplicates()) >= 3);
+    const processed = await pg.query(`SELECT count(*)::int AS n FROM call_event_processed WHERE event_id LIKE 'c2-%'`);
+    assert.equal(processed.rows[0].n, 3);
+    const r = await rows('c2');
+    assert.equal(r.length, 1);
+    assert.equal(r[0].answered, true);
+  });
+
+  test('a malformed message is dropped and the stream keeps flowing', async () => {
+    messaging.nc.publish(`tws.evt.${domainId}.4001.delivered`, new TextEncoder().encode('{"not":"an event"'));
+    await messaging.nc.jetstream().publish(`tws.evt.${domainId}.4001.delivered`, new TextEncoder().encode('{"eventId":"x"}'));
+    await publish(table('c3', [[0, '4003', 'delivered', { alertingDevice: '4003', callingNumber: '0612345678' }], [5, '4003', 'callCleared']]));
+    const r = await waitFor('the valid call after the bad messages', async () => (await rows('c3'))[0]?.ended_at && rows('c3'));
+    assert.equal(r[0].direction, 'incoming');
+    assert.equal(r[0].answered, false, 'never answered: a missed call');
+  });
+
+  test('a restart of eventservices in the middle of a call loses nothing', async () => {
+    const events = table('c4', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+4930123456', calledNumber: '4001' }],
+      [4, '4001', 'established', { answeringDevice: '4001' }],
+      [30, '4001', 'connectionCleared', { releasingDevice: '+4930123456' }],
+      [30, '4001', 'callCleared'],
+    ]);
+    await publish(events.slice(0, 2));
+    await waitFor('the call answered', async () => (await rows('c4'))[0]?.answered);
+    // Nest re-raises SIGTERM once closed: 143 is a clean stop; 137 would mean it had to be killed.
+    assert.equal(await service.stop(), 143, 'eventservices stops cleanly on SIGTERM');
+    await publish(events.slice(2)); // while eventservices is down
+    await startEventServices();
+    const r = await waitFor('the call ended after the restart', async () => (await rows('c4'))[0]?.ended_at && rows('c4'));
+    assert.equal(r[0].ended_at.toISOString(), '2026-11-28T10:00:30.000Z');
+    assert.equal(r[0].remote_number, '+4930123456');
+  });
+});

@@ -1,0 +1,125 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICE_NAMES, ServiceControl, type ServiceState } from '@tws/contracts';
+import { createLogger } from '@tws/logging';
+import { Messaging, RemoteError } from '@tws/messaging';
+import { freePort, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
+
+/**
+ * What `./tws start --demo` does on a fresh machine, as a real process: no DATABASE_URL or
+ * NATS_URL, so it starts an embedded Postgres and a nats-server under its var folder, migrates,
+ * starts the eleven services, seeds the demo and the simulator's traffic; then it is driven over
+ * NATS like the admin's "TWS Services" page does, and stopped with Ctrl-C (SIGINT).
+ */
+describe('supervisor: the suite on one host, in demo mode', () => {
+  let varDir: string;
+  let sup: ServiceProcess;
+  let messaging: Messaging;
+  const ports: Record<string, number> = {};
+  let natsPort: number;
+
+  before(async () => {
+    varDir = mkdtempSync(join(tmpdir(), 'tws-sup-'));
+    chmodSync(varDir, 0o755);
+    for (const name of SERVICE_NAMES) ports[name] = await freePort();
+    natsPort = await freePort();
+    sup = startProcess(
+      'supervisor',
+      'dist/apps/supervisor/src/main.js',
+      {
+        TWS_VAR_DIR: varDir,
+        TWS_EMBEDDED_PG_PORT: String(await freePort()),
+        TWS_EMBEDDED_NATS_PORT: String(natsPort),
+        TWS_DEMO_CSTA_PORT: String(await freePort()),
+        TWS_DEMO_SIM_HTTP_PORT: String(await freePort()),
+        TWS_PORTS: SERVICE_NAMES.filter((n) => n !== 'supervisor').map((n) => `${n}=${ports[n]}`).join(','),
+        HTTP_PORT: String(ports['supervisor']),
+        SIM_TRAFFIC_INTERVAL_MS: '400',
+        LOG_LEVEL: 'warn',
+      },
+      ['--demo'],
+    );
+    await waitFor('the supervisor to print its URLs', () => sup.output().includes('TWS Suite is running.'), 150_000, 200).catch((e) => {
+      throw new Error(`${(e as Error).message}\n${sup.output().slice(-4000)}`);
+    });
+    messaging = await Messaging.connect({ servers: `nats://127.0.0.1:${natsPort}`, name: 'test', logger: createLogger('test', 'silent') });
+  });
+
+  after(async () => {
+    await messaging?.drain();
+    await sup?.stop();
+    rmSync(varDir, { recursive: true, force: true });
+  });
+
+  const status = async () => (await messaging.request(ServiceControl, ['all', 'status'], {})) as ServiceState[];
+
+  test('every service is running and the URLs are printed', async () => {
+    const out = sup.output();
+    assert.match(out, new RegExp(`http://localhost:${ports['web-services']}/api/docs`));
+    assert.match(out, new RegExp(`http://localhost:${ports['toolkit-web-services']}/toolkit/soap\\?wsdl`));
+    assert.match(out, new RegExp(`http://localhost:${ports['admin-app']}/`));
+    const states = await status();
+    assert.deepEqual(states.map((s) => s.service).sort(), SERVICE_NAMES.filter((n) => n !== 'supervisor').sort());
+    for (const s of states) assert.equal(s.state, 'running', `${s.service}: ${s.state} ${s.lastError ?? ''}`);
+    for (const name of SERVICE_NAMES) {
+      const r = await fetch(`http://127.0.0.1:${ports[name]}/health/ready`);
+      assert.equal(r.status, 200, `${name} ready`);
+    }
+  });
+
+  test('demo mode: call logs grow through the toolkit API', async () => {
+    const url = `http://127.0.0.1:${ports['toolkit-web-services']}/toolkit/v1/call-logs`;
+    const count = async () => {
+      let n = 0;
+      for (const user of ['alice', 'bob', 'carol']) {
+        const r = await fetch(`${url}?domain=demo.local&user=${user}`);
+        n += ((await r.json()) as { items: unknown[] }).items.length;
+      }
+      return n;
+    };
+    const first = await waitFor('a first call in the demo call logs', async () => ((await count()) > 0 ? count() : undefined), 60_000, 250);
+    await waitFor('more calls', async () => (await count()) > first, 60_000, 250);
+  });
+
+  test('the admin page lists the service states from NATS KV', async () => {
+    const r = await fetch(`http://127.0.0.1:${ports['admin-app']}/bff/services`);
+    const states = (await r.json()) as ServiceState[];
+    assert.equal(states.length, SERVICE_NAMES.length - 1);
+    assert.ok(states.every((s) => s.state === 'running'));
+    const page = await (await fetch(`http://127.0.0.1:${ports['admin-app']}/`)).text();
+    assert.match(page, /TWS Services/);
+  });
+
+  test('restart over NATS gives a new process, which comes back running', async () => {
+    const before = (await status()).find((s) => s.service === 'scriptservices')!;
+    const [after] = (await messaging.request(ServiceControl, ['scriptservices', 'restart'], {})) as ServiceState[];
+    assert.notEqual(after!.pid, before.pid);
+    await waitFor('scriptservices running again', async () => (await status()).find((s) => s.service === 'scriptservices')?.state === 'running', 30_000, 200);
+  });
+
+  test('a service killed hard is restarted by the supervisor', async () => {
+    const victim = (await status()).find((s) => s.service === 'mediaservices')!;
+    process.kill(victim.pid!, 'SIGKILL');
+    const back = await waitFor('mediaservices restarted and running', async () => {
+      const s = (await status()).find((x) => x.service === 'mediaservices')!;
+      return s.state === 'running' && s.pid !== victim.pid ? s : undefined;
+    }, 30_000, 200);
+    assert.equal(back.restarts, 1);
+  });
+
+  test('control requests that make no sense are refused clearly', async () => {
+    await assert.rejects(messaging.request(ServiceControl, ['nosuchservice', 'restart'], {}), (e: unknown) => e instanceof RemoteError && e.code === 'not_found');
+    await assert.rejects(messaging.request(ServiceControl, ['supervisor', 'stop'], {}), (e: unknown) => e instanceof RemoteError && /itself/.test(e.message));
+  });
+
+  test('Ctrl-C stops everything cleanly', async () => {
+    const pids = (await status()).map((s) => s.pid!).filter(Boolean);
+    await messaging.drain();
+    sup.child.kill('SIGINT');
+    assert.equal(await sup.exited, 0);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), `service process ${pid} is gone`);
+  });
+});
