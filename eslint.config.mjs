@@ -1,6 +1,6 @@
 // Lint = module boundaries first. Tags live in each project's project.json:
 //   type:app, type:tool, type:feature, type:data-access, type:protocol, type:platform,
-//   type:contracts, type:testing, type:migrations
+//   type:contracts, type:util (pure domain libraries, e.g. the dialing plan), type:testing, type:migrations
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -23,13 +23,14 @@ export default [
           banTransitiveDependencies: false,
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:platform'] },
             {
               sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:protocol', 'type:platform', 'type:contracts', 'type:migrations'],
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:protocol', 'type:util', 'type:platform', 'type:contracts', 'type:migrations'],
             },
             {
               sourceTag: 'type:testing',
@@ -38,11 +39,11 @@ export default [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
-                'type:feature', 'type:data-access', 'type:protocol', 'type:platform', 'type:contracts',
+                'type:feature', 'type:data-access', 'type:protocol', 'type:util', 'type:platform', 'type:contracts',
                 'type:migrations', 'type:testing',
               ],
             },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:protocol', 'type:platform', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:protocol', 'type:util', 'type:platform', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
           ],
         },

@@ -3,14 +3,18 @@ import { baseEnvSchema } from '@tws/config';
 import { bootstrapService, serveOpenApi } from '@tws/service';
 import { TENANCY_ENTITIES } from '@tws/tenancy-data-access';
 import { CALLLOG_ENTITIES } from '@tws/calllog-data-access';
-import { ToolkitRestModule } from '@tws/toolkit-feature';
+import { callLogQuerySchema, makeCallSchema, ToolkitRestModule, ToolkitService } from '@tws/toolkit-feature';
+import { ToolkitSoapModule } from '@tws/toolkit-soap';
 
-/** toolkit-web-services: the integrators' API (REST now; SOAP, events and callback later). */
+/** toolkit-web-services: the integrators' API, REST and SOAP faces of the same use cases (events and callback later). */
 bootstrapService({
   service: 'toolkit-web-services',
   envSchema: baseEnvSchema,
   entities: [...TENANCY_ENTITIES, ...CALLLOG_ENTITIES],
-  imports: () => [ToolkitRestModule],
+  imports: () => [
+    ToolkitRestModule,
+    ToolkitSoapModule.register({ useCases: ToolkitService, schemas: { makeCall: makeCallSchema, callLogs: callLogQuerySchema } }),
+  ],
   configure: (app) => {
     serveOpenApi(app, {
       title: 'TWS Toolkit',

@@ -36,29 +36,33 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // it into an `{ ok: false }` reply.
     if (host.getType() !== 'http') return throwError(() => exception);
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, body } = this.toResponse(exception);
+    const { status, body } = toErrorResponse(exception);
     if (status >= 500) this.logger.error({ err: exception }, body.message);
     if (!res.headersSent) res.status(status).json(body);
   }
+}
 
-  private toResponse(e: unknown): { status: number; body: { error: string; message: string; details?: unknown[] } } {
-    if (e instanceof ContractViolation) return { status: 400, body: { error: 'bad_request', message: e.message, details: e.details } };
-    if (e instanceof RemoteError) return { status: REMOTE_STATUS[e.code] ?? 502, body: { error: e.code, message: e.message, details: e.details } };
-    if (e instanceof HttpException) {
-      const status = e.getStatus();
-      const r = e.getResponse();
-      if (typeof r === 'object' && r && 'error' in r && 'message' in r && typeof (r as any).message === 'string' && typeof (r as any).error === 'string' && (r as any).error === (r as any).error.toLowerCase()) {
-        return { status, body: r as any };
-      }
-      const message = typeof r === 'string' ? r : Array.isArray((r as any)?.message) ? (r as any).message.join('; ') : ((r as any)?.message ?? e.message);
-      return { status, body: { error: codeFor(status), message } };
+/**
+ * The HTTP status and `{ error, message, details }` body for any error: the one mapping of the
+ * REST faces (and of the SOAP faults, which carry the same code and message).
+ */
+export function toErrorResponse(e: unknown): { status: number; body: { error: string; message: string; details?: unknown[] } } {
+  if (e instanceof ContractViolation) return { status: 400, body: { error: 'bad_request', message: e.message, details: e.details } };
+  if (e instanceof RemoteError) return { status: REMOTE_STATUS[e.code] ?? 502, body: { error: e.code, message: e.message, details: e.details } };
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const r = e.getResponse();
+    if (typeof r === 'object' && r && 'error' in r && 'message' in r && typeof (r as any).message === 'string' && typeof (r as any).error === 'string' && (r as any).error === (r as any).error.toLowerCase()) {
+      return { status, body: r as any };
     }
-    const pg = e as { code?: string; detail?: string; driverError?: { code?: string; detail?: string } };
-    const pgCode = pg?.driverError?.code ?? pg?.code;
-    if (pgCode === '23505') return { status: 409, body: { error: 'conflict', message: `already exists: ${pg.driverError?.detail ?? pg.detail ?? ''}`.trim() } };
-    if (pgCode === '23503') return { status: 409, body: { error: 'conflict', message: `refers to something that does not exist or is still referenced: ${pg.driverError?.detail ?? pg.detail ?? ''}`.trim() } };
-    return { status: 500, body: { error: 'internal', message: 'internal error (logged with the correlation id)' } };
+    const message = typeof r === 'string' ? r : Array.isArray((r as any)?.message) ? (r as any).message.join('; ') : ((r as any)?.message ?? e.message);
+    return { status, body: { error: codeFor(status), message } };
   }
+  const pg = e as { code?: string; detail?: string; driverError?: { code?: string; detail?: string } };
+  const pgCode = pg?.driverError?.code ?? pg?.code;
+  if (pgCode === '23505') return { status: 409, body: { error: 'conflict', message: `already exists: ${pg.driverError?.detail ?? pg.detail ?? ''}`.trim() } };
+  if (pgCode === '23503') return { status: 409, body: { error: 'conflict', message: `refers to something that does not exist or is still referenced: ${pg.driverError?.detail ?? pg.detail ?? ''}`.trim() } };
+  return { status: 500, body: { error: 'internal', message: 'internal error (logged with the correlation id)' } };
 }
 
 function codeFor(status: number): string {

@@ -1,2 +1,3 @@
 export * from './toolkit.module';
 export * from './toolkit.schemas';
+export * from './toolkit.service';

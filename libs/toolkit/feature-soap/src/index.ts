@@ -1,0 +1,3 @@
+export * from './toolkit-soap.module';
+export * from './toolkit-soap.options';
+export * from './toolkit.wsdl';

@@ -1,0 +1,145 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ModuleRef } from '@nestjs/core';
+import { z } from 'zod';
+import { createLogger } from '@tws/logging';
+import { RemoteError } from '@tws/messaging';
+import { ApiError, notFound } from '@tws/service';
+import { ToolkitSoapEndpoint } from './toolkit-soap.endpoint';
+import { ToolkitSoapHandler } from './toolkit-soap.handler';
+import { type CallLogItem, type ToolkitSoapOptions, type ToolkitUseCases } from './toolkit-soap.options';
+import { TOOLKIT_WSDL } from './toolkit.wsdl';
+
+// Stand-ins for the REST schemas (a feature library may not import another): same shapes.
+const schemas: ToolkitSoapOptions['schemas'] = {
+  makeCall: z
+    .object({ domain: z.string().min(1), user: z.string().min(1), destination: z.string().regex(/^[0-9+]+$/, 'digits only'), device: z.string().optional() })
+    .strict(),
+  callLogs: z.object({ domain: z.string().min(1), user: z.string().min(1), limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() }),
+};
+
+const LOG: CallLogItem = {
+  id: 'c0ffee00-0000-4000-8000-000000000001',
+  device: '201',
+  callRef: 'L1:101',
+  direction: 'incoming',
+  answered: false,
+  missed: true,
+  remoteNumber: null,
+  startedAt: '2026-11-28T11:00:00.000Z',
+  answeredAt: null,
+  endedAt: '2026-11-28T11:00:20.000Z',
+  durationS: 0,
+};
+
+/** A handler and endpoint over fake use cases, as the module wires them (minus HTTP). */
+async function endpointOver(useCases: Partial<ToolkitUseCases>) {
+  const calls: { op: string; input: unknown }[] = [];
+  const recorded: ToolkitUseCases = {
+    makeCall: async (input) => (calls.push({ op: 'makeCall', input }), useCases.makeCall!(input)),
+    callLogs: async (query) => (calls.push({ op: 'callLogs', input: query }), useCases.callLogs!(query)),
+  };
+  const moduleRef = { get: () => recorded } as unknown as ModuleRef;
+  const handler = new ToolkitSoapHandler({ useCases: Object as never, schemas }, moduleRef);
+  handler.onModuleInit();
+  const sut = new ToolkitSoapEndpoint(handler, createLogger('test', 'silent'));
+  await sut.onModuleInit();
+  return { sut, calls };
+}
+
+const envelope = (body: string) =>
+  `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:tws:toolkit:1"><s:Body>${body}</s:Body></s:Envelope>`;
+const makeCall = (fields: string) => envelope(`<t:MakeCall>${fields}</t:MakeCall>`);
+const fault = (faultcode: string, faultstring: string, code: string) =>
+  `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${faultstring}</faultstring><detail><code>${code}</code></detail></soap:Fault>`;
+
+describe('ToolkitSoapEndpoint', () => {
+  test('MakeCall validates, calls the use case and answers MakeCallResponse', async () => {
+    const { sut, calls } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, callRef: 'L1:7' }) });
+    const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<MakeCallResponse xmlns="urn:tws:toolkit:1"><device>201<\/device><destination>0611<\/destination><callRef>L1:7<\/callRef><\/MakeCallResponse>/);
+    assert.deepEqual(calls, [{ op: 'makeCall', input: { domain: 'acme', user: 'alice', destination: '0611' } }]);
+  });
+
+  test('a call reference the PBX did not give is left out, not sent empty', async () => {
+    const { sut } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, callRef: null }) });
+    const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(r.body, /callRef/);
+  });
+
+  test('GetCallLogs answers one callLog per row, in WSDL order, absent values omitted', async () => {
+    const { sut, calls } = await endpointOver({ callLogs: async () => ({ items: [LOG] }) });
+    const r = await sut.handle(envelope('<t:GetCallLogs><t:domain>acme</t:domain><t:user>alice</t:user><t:limit>5</t:limit></t:GetCallLogs>'));
+    assert.equal(r.status, 200);
+    assert.match(
+      r.body,
+      /<callLog><id>c0ffee00-0000-4000-8000-000000000001<\/id><device>201<\/device><callRef>L1:101<\/callRef><direction>incoming<\/direction><answered>false<\/answered><missed>true<\/missed><startedAt>2026-11-28T11:00:00.000Z<\/startedAt><endedAt>2026-11-28T11:00:20.000Z<\/endedAt><durationS>0<\/durationS><\/callLog>/,
+    );
+    assert.deepEqual(calls, [{ op: 'callLogs', input: { domain: 'acme', user: 'alice', limit: 5 } }]);
+  });
+
+  test('xsd:dateTime arguments reach the schema as written', async () => {
+    const { sut, calls } = await endpointOver({ callLogs: async () => ({ items: [] }) });
+    const r = await sut.handle(envelope('<t:GetCallLogs><t:domain>acme</t:domain><t:user>alice</t:user><t:before>2026-11-28T12:00:00+01:00</t:before></t:GetCallLogs>'));
+    assert.equal(r.status, 200);
+    assert.deepEqual(calls[0]!.input, { domain: 'acme', user: 'alice', limit: 50, before: '2026-11-28T12:00:00+01:00' });
+  });
+
+  test('a request the schema refuses is a Client fault bad_request naming the field; the use case is not called', async () => {
+    const { sut, calls } = await endpointOver({ makeCall: async () => assert.fail('must not be called') });
+    const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>call me</t:destination>'));
+    assert.equal(r.status, 500);
+    assert.ok(r.body.includes(fault('soap:Client', 'invalid MakeCall request: destination: digits only', 'bad_request')), r.body);
+    assert.deepEqual(calls, []);
+  });
+
+  test('use-case errors become Faults with the REST code and message: 4xx Client, 5xx Server', async () => {
+    const cases: [unknown, string][] = [
+      [notFound('user "bob" in domain "acme"'), fault('soap:Client', 'user &quot;bob&quot; in domain &quot;acme&quot; not found', 'not_found')],
+      [new ApiError(503, 'device_not_monitored', 'device 202 is not monitored'), fault('soap:Server', 'device 202 is not monitored', 'device_not_monitored')],
+      [new RemoteError('timeout', 'no reply on tws.cti.cmd within 10000 ms'), fault('soap:Server', 'no reply on tws.cti.cmd within 10000 ms', 'timeout')],
+      [new Error('secret internals <here>'), fault('soap:Server', 'internal error (logged with the correlation id)', 'internal')],
+    ];
+    for (const [error, expected] of cases) {
+      const { sut } = await endpointOver({
+        makeCall: async () => {
+          throw error;
+        },
+      });
+      const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>bob</t:user><t:destination>0611</t:destination>'));
+      assert.equal(r.status, 500);
+      assert.ok(r.body.includes(expected), `${(error as Error).message}: ${r.body}`);
+      assert.doesNotMatch(r.body, /secret internals|at .*\.js/);
+    }
+  });
+
+  test('DTDs are refused before any parsing, even without entities', async () => {
+    const { sut, calls } = await endpointOver({ callLogs: async () => ({ items: [] }) });
+    for (const head of ['<!DOCTYPE x>', '<!doctype x [<!ENTITY e SYSTEM "file:///etc/passwd">]>']) {
+      const r = await sut.handle(head + envelope('<t:GetCallLogs><t:domain>acme</t:domain><t:user>alice</t:user></t:GetCallLogs>'));
+      assert.equal(r.status, 500);
+      assert.match(r.body, /<faultcode>soap:Client<\/faultcode><faultstring>DTDs and entity declarations/);
+    }
+    assert.deepEqual(calls, []);
+  });
+
+  test('malformed XML, unknown operations and non-SOAP documents are Client faults', async () => {
+    const { sut } = await endpointOver({});
+    const malformed = await sut.handle('<a><b></a>');
+    assert.match(malformed.body, /<faultcode>soap:Client<\/faultcode><faultstring>malformed XML: Expected closing tag 'b'/);
+    for (const xml of [envelope('<t:Reboot/>'), '<html><body/></html>', envelope('&undeclared;')]) {
+      const r = await sut.handle(xml);
+      assert.equal(r.status, 500);
+      assert.match(r.body, /<faultcode>soap:Client<\/faultcode><faultstring>not a TwsToolkit request/, xml);
+      assert.match(r.body, /<detail><code>bad_request<\/code><\/detail>/);
+    }
+  });
+
+  test('the WSDL is served with the address the client used', async () => {
+    const { sut } = await endpointOver({});
+    assert.match(sut.wsdl('http://pbx-gw.example:8001'), /<soap:address location="http:\/\/pbx-gw.example:8001\/toolkit\/soap"\/>/);
+    assert.equal(sut.wsdl(), TOOLKIT_WSDL);
+  });
+});

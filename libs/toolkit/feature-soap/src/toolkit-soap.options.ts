@@ -1,0 +1,62 @@
+import type { Type } from '@nestjs/common';
+import type { z } from 'zod';
+
+/** What MakeCall asks for, once validated (the REST body of `POST /toolkit/v1/calls`). */
+export interface MakeCallInput {
+  domain: string;
+  user: string;
+  destination: string;
+  device?: string;
+}
+
+/** What GetCallLogs asks for, once validated (the REST query of `GET /toolkit/v1/call-logs`). */
+export interface CallLogQueryInput {
+  domain: string;
+  user: string;
+  limit: number;
+  before?: string;
+}
+
+export interface MakeCallResult {
+  device: string;
+  destination: string;
+  callRef: string | null;
+}
+
+export interface CallLogItem {
+  id: string;
+  device: string;
+  callRef: string;
+  direction: 'incoming' | 'outgoing';
+  answered: boolean;
+  missed: boolean;
+  remoteNumber: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationS: number;
+}
+
+/**
+ * The toolkit use cases the SOAP face calls: the same object REST calls (ToolkitService of the
+ * toolkit REST library), so both faces behave, validate and fail alike.
+ */
+export interface ToolkitUseCases {
+  makeCall(input: MakeCallInput): Promise<MakeCallResult>;
+  callLogs(query: CallLogQueryInput): Promise<{ items: CallLogItem[] }>;
+}
+
+export interface ToolkitSoapOptions {
+  /**
+   * The provider implementing the use cases, resolved from the application's container (it need
+   * not be exported by its module): the toolkit REST library's ToolkitService.
+   */
+  useCases: Type<ToolkitUseCases>;
+  /** The zod schemas REST validates with: SOAP requests go through the very same ones. */
+  schemas: {
+    makeCall: z.ZodType<MakeCallInput, any>;
+    callLogs: z.ZodType<CallLogQueryInput, any>;
+  };
+}
+
+export const TOOLKIT_SOAP_OPTIONS = Symbol('TOOLKIT_SOAP_OPTIONS');
