@@ -16,16 +16,17 @@ describe('first call from PBX to call log', () => {
     await suite.startInfra();
     await suite.startSimulator(['--devices', '4001,4002', '--username', 'tws', '--password', 'pbx-secret']);
     await suite.startServices(['web-services', 'cstaservices', 'eventservices', 'toolkit-web-services']);
+    await suite.signInAdmin();
   });
   after(() => suite.stop());
 
   test('an admin configures a company, a domain, a user with a CSTA device and the CSTA link', async () => {
-    const company = await http('POST', suite.url('web-services', '/api/admin/v1/companies'), { name: 'Acme' });
+    const company = await suite.admin('POST', '/api/admin/v1/companies', { name: 'Acme' });
     assert.equal(company.status, 201);
-    const domain = await http('POST', suite.url('web-services', `/api/admin/v1/companies/${company.body.id}/domains`), { name: 'acme.local', numberingLength: 4 });
+    const domain = await suite.admin('POST', `/api/admin/v1/companies/${company.body.id}/domains`, { name: 'acme.local', numberingLength: 4 });
     assert.equal(domain.status, 201);
     domainId = domain.body.id;
-    const user = await http('POST', suite.url('web-services', `/api/admin/v1/domains/${domainId}/users`), {
+    const user = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/users`, {
       username: 'alice',
       firstName: 'Alice',
       lastName: 'Martin',
@@ -33,7 +34,7 @@ describe('first call from PBX to call log', () => {
     });
     assert.equal(user.status, 201);
     assert.deepEqual(user.body.devices.map((d: { number: string }) => d.number), ['4001']);
-    const link = await http('POST', suite.url('web-services', `/api/admin/v1/domains/${domainId}/csta-links`), {
+    const link = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/csta-links`, {
       name: 'Simulator',
       host: '127.0.0.1',
       port: suite.simulator!.cstaPort,
@@ -111,7 +112,7 @@ describe('first call from PBX to call log', () => {
   });
 
   test('a device no CTI link monitors gets a 503 that says so', async () => {
-    const bob = await http('POST', suite.url('web-services', `/api/admin/v1/domains/${domainId}/users`), {
+    const bob = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/users`, {
       username: 'bob',
       devices: [{ number: '4777', protocol: 'SIP' }],
     });

@@ -54,6 +54,28 @@ export class SuiteHarness {
     return this.simulator;
   }
 
+  /**
+   * Signs in as the default administrator of a fresh installation, changes its password as the
+   * API demands, and keeps the token for `admin()` calls.
+   */
+  async signInAdmin(): Promise<string> {
+    const login = await http('POST', this.url('web-services', '/api/admin/v1/auth/login'), { username: 'tws', password: 'tws' });
+    if (login.status !== 200) throw new Error(`admin sign-in failed: ${login.status} ${JSON.stringify(login.body)}`);
+    const token = login.body.token as string;
+    if (login.body.mustChangePassword) {
+      const changed = await http('POST', this.url('web-services', '/api/admin/v1/auth/password'), { currentPassword: 'tws', newPassword: 'e2e-admin-pass' }, token);
+      if (changed.status !== 200) throw new Error(`password change failed: ${changed.status} ${JSON.stringify(changed.body)}`);
+    }
+    this.adminToken = token;
+    return token;
+  }
+  adminToken = '';
+
+  /** A call to the admin API of web-services with the administrator's token. */
+  admin<T = any>(method: string, path: string, body?: unknown) {
+    return http<T>(method, this.url('web-services', path), body, this.adminToken);
+  }
+
   url(service: string, path: string) {
     return `http://127.0.0.1:${this.ports[service]}${path}`;
   }
@@ -66,10 +88,10 @@ export class SuiteHarness {
 }
 
 /** JSON HTTP call that returns status and body, for assertions on both. */
-export async function http<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function http<T = any>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
   const r = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await r.text();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export function serveOpenApi(app: INestApplication, opts: { title: string; description: string; uiPath: string; jsonPath: string; version?: string }) {
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion(opts.version ?? '1').build(),
+    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion(opts.version ?? '1').addBearerAuth().build(),
   );
   SwaggerModule.setup(opts.uiPath, app, doc, { jsonDocumentUrl: opts.jsonPath });
   return doc;

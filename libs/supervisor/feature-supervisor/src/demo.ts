@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '@tws/logging';
 
@@ -17,6 +18,8 @@ export const DEMO = {
 
 export interface DemoHandle {
   simulatorHttp: string;
+  /** Password of the default administrator `tws` (set by the demo on a fresh installation). */
+  adminPassword: string;
   stop(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export interface DemoHandle {
 export async function startDemo(opts: {
   distRoot: string;
   logDir: string;
+  varDir: string;
   webServicesUrl: string;
   cstaPort: number;
   httpPort: number;
@@ -53,10 +57,11 @@ export async function startDemo(opts: {
   const exited = new Promise<void>((resolve) => sim.once('exit', () => resolve()));
   await waitListening(sim);
   logger.info({ cstaPort: opts.cstaPort, httpPort: opts.httpPort }, 'PBX simulator started (demo traffic on)');
-  await seed(opts.webServicesUrl, opts.cstaPort);
+  const adminPassword = await seed(opts.webServicesUrl, opts.cstaPort, opts.varDir);
   logger.info({ domain: DEMO.domain }, 'demo company, domain, users and CSTA link configured');
   return {
     simulatorHttp: `http://127.0.0.1:${opts.httpPort}`,
+    adminPassword,
     stop: async () => {
       if (sim.exitCode === null) {
         sim.kill('SIGTERM');
@@ -84,10 +89,10 @@ function waitListening(sim: ChildProcess): Promise<void> {
   });
 }
 
-async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+async function api<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const r = await fetch(`${base}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
@@ -95,27 +100,57 @@ async function api<T>(base: string, method: string, path: string, body?: unknown
   return JSON.parse(text) as T;
 }
 
-async function seed(base: string, cstaPort: number): Promise<void> {
+/**
+ * Signs in as the default administrator. On a fresh installation its password must be changed
+ * first: the demo sets a generated one, kept in var/demo-admin-password and printed.
+ */
+async function signIn(base: string, varDir: string): Promise<{ token: string; password: string }> {
+  const file = join(varDir, 'demo-admin-password');
+  const candidates = [process.env['TWS_DEMO_ADMIN_PASSWORD'], existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined, 'tws'].filter(
+    (p): p is string => !!p,
+  );
+  for (const password of candidates) {
+    const r = await fetch(`${base}/api/admin/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'tws', password }),
+    });
+    if (r.status === 401) continue;
+    if (!r.ok) throw new Error(`demo sign-in refused: ${r.status} ${await r.text()}`);
+    const session = (await r.json()) as { token: string; mustChangePassword: boolean };
+    if (!session.mustChangePassword) return { token: session.token, password };
+    const chosen = randomBytes(9).toString('base64url');
+    await api(base, 'POST', '/api/admin/v1/auth/password', { currentPassword: password, newPassword: chosen }, session.token);
+    writeFileSync(file, chosen + '\n', { mode: 0o600 });
+    return { token: session.token, password: chosen };
+  }
+  throw new Error('demo mode cannot sign in as "tws": set TWS_DEMO_ADMIN_PASSWORD to its password');
+}
+
+async function seed(base: string, cstaPort: number, varDir: string): Promise<string> {
   type Row = { id: string; name: string };
-  const companies = await api<Row[]>(base, 'GET', '/api/admin/v1/companies');
-  const company = companies.find((c) => c.name === DEMO.company) ?? (await api<Row>(base, 'POST', '/api/admin/v1/companies', { name: DEMO.company }));
-  const domains = await api<Row[]>(base, 'GET', `/api/admin/v1/companies/${company.id}/domains`);
+  const { token, password } = await signIn(base, varDir);
+  const get = <T>(path: string) => api<T>(base, 'GET', path, undefined, token);
+  const post = <T>(path: string, body: unknown) => api<T>(base, 'POST', path, body, token);
+  const companies = await get<Row[]>('/api/admin/v1/companies');
+  const company = companies.find((c) => c.name === DEMO.company) ?? (await post<Row>('/api/admin/v1/companies', { name: DEMO.company }));
+  const domains = await get<Row[]>(`/api/admin/v1/companies/${company.id}/domains`);
   const domain =
     domains.find((d) => d.name === DEMO.domain) ??
-    (await api<Row>(base, 'POST', `/api/admin/v1/companies/${company.id}/domains`, { name: DEMO.domain, numberingLength: 4 }));
-  const users = await api<{ items: { username: string }[] }>(base, 'GET', `/api/admin/v1/domains/${domain.id}/users?limit=500`);
+    (await post<Row>(`/api/admin/v1/companies/${company.id}/domains`, { name: DEMO.domain, numberingLength: 4 }));
+  const users = await get<{ items: { username: string }[] }>(`/api/admin/v1/domains/${domain.id}/users?limit=500`);
   for (const u of DEMO.users) {
     if (users.items.some((x) => x.username === u.username)) continue;
-    await api(base, 'POST', `/api/admin/v1/domains/${domain.id}/users`, {
+    await post(`/api/admin/v1/domains/${domain.id}/users`, {
       username: u.username,
       firstName: u.firstName,
       lastName: u.lastName,
       devices: [{ number: u.device, protocol: 'CSTA' }],
     });
   }
-  const links = await api<{ host: string; port: number }[]>(base, 'GET', `/api/admin/v1/domains/${domain.id}/csta-links`);
+  const links = await get<{ host: string; port: number }[]>(`/api/admin/v1/domains/${domain.id}/csta-links`);
   if (!links.some((l) => l.host === '127.0.0.1' && l.port === cstaPort)) {
-    await api(base, 'POST', `/api/admin/v1/domains/${domain.id}/csta-links`, {
+    await post(`/api/admin/v1/domains/${domain.id}/csta-links`, {
       name: 'PBX simulator',
       host: '127.0.0.1',
       port: cstaPort,
@@ -124,4 +159,5 @@ async function seed(base: string, cstaPort: number): Promise<void> {
       password: DEMO.pbxPassword,
     });
   }
+  return password;
 }

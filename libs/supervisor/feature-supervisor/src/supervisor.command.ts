@@ -112,6 +112,7 @@ export async function runSupervisor(argv: string[]): Promise<void> {
       demo = await startDemo({
         distRoot,
         logDir: join(infra!.varDir, 'log'),
+        varDir: infra!.varDir,
         webServicesUrl: `http://127.0.0.1:${portOf('web-services')}`,
         cstaPort: env.TWS_DEMO_CSTA_PORT,
         httpPort: env.TWS_DEMO_SIM_HTTP_PORT,
@@ -178,6 +179,7 @@ function printUrls(env: SupervisorEnv, portOf: (n: ServiceName) => number, wante
   for (const name of wanted) {
     for (const u of SERVICES[name].urls) lines.push(`  ${u.label.padEnd(30)} http://${host}:${portOf(name)}${u.path}`);
   }
+  if (!demo) lines.push(`  ${'Admin sign-in'.padEnd(30)} tws / tws on a new installation (you are asked to change it)`);
   lines.push(`  ${'Service health (each service)'.padEnd(30)} http://${host}:<port>/health/ready   (supervisor: ${supervisorPort})`);
   if (demo) {
     lines.push(
@@ -186,6 +188,7 @@ function printUrls(env: SupervisorEnv, portOf: (n: ServiceName) => number, wante
       `  Watch a call log grow:  curl 'http://${host}:${portOf('toolkit-web-services')}/toolkit/v1/call-logs?domain=${DEMO.domain}&user=alice'`,
       `  Place a call:           curl -X POST http://${host}:${portOf('toolkit-web-services')}/toolkit/v1/calls -H 'content-type: application/json' -d '{"domain":"${DEMO.domain}","user":"alice","destination":"+33155171889"}'`,
       `  Simulator control API:  ${demo.simulatorHttp}/calls`,
+      `  Admin API sign-in:      tws / ${demo.adminPassword}   (POST /api/admin/v1/auth/login)`,
     );
   }
   lines.push('', `  Logs: ${join(resolve(env.TWS_VAR_DIR), 'log')}/<service>.log    Stop: Ctrl-C`, '');

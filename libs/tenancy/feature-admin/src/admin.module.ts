@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TenancyRepository } from '@tws/tenancy-data-access';
+import { AuditRepository } from '@tws/identity-data-access';
 import { AdminService } from './admin.service';
 import { CompaniesController, CstaLinksController, UsersController } from './admin.controllers';
 
 /** The admin API of web-services for tenancy and CSTA links (`/api/admin/v1`). */
 @Module({
   controllers: [CompaniesController, UsersController, CstaLinksController],
-  providers: [TenancyRepository, AdminService],
+  providers: [TenancyRepository, AuditRepository, AdminService],
 })
 export class TenancyAdminModule {}
