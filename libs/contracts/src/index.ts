@@ -3,3 +3,4 @@ export * from './services';
 export * from './telephony';
 export * from './config-events';
 export * from './service-control';
+export * from './applications';

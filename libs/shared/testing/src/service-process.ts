@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { waitFor } from './helpers';
 
 /** Root of the repository (folder holding nx.json), found from the running file. */
@@ -58,8 +58,12 @@ export function startProcess(name: string, script: string, env: Record<string, s
   };
 }
 
-export function startService(app: string, env: Record<string, string>): ServiceProcess {
-  return startProcess(app, `dist/apps/${app}/src/main.js`, env);
+/**
+ * Runs a built app. `distRoot` defaults to the repository's `dist/`; a test built elsewhere
+ * passes its own (e.g. `resolve(__dirname, '../..')` from a file in `<dist>/test/<folder>/`).
+ */
+export function startService(app: string, env: Record<string, string>, distRoot = join(repoRoot(), 'dist')): ServiceProcess {
+  return startProcess(app, relative(repoRoot(), join(distRoot, 'apps', app, 'src', 'main.js')), env);
 }
 
 /** Waits for GET /health/ready to answer 200; on timeout, the error carries the process output. */

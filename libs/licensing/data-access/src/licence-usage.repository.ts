@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APPLICATIONS, type ApplicationCode } from '@tws/contracts';
+import { ApiError, DatabaseService } from '@tws/service';
+
+/**
+ * Licence consumption (guide 7.4.1): an application licence is used by each distinct user
+ * authorized to the application, directly or through one of its groups, in any company of the
+ * installation. Available counts come from the loaded licence file (none loaded: 0).
+ */
+const USED_SQL = `
+  SELECT count(DISTINCT u.user_id)::int AS used FROM (
+    SELECT a.subject_id AS user_id FROM "authorization" a
+      WHERE a.object_type = 'application' AND a.object_ref = $1 AND a.subject_type = 'user'
+    UNION
+    SELECT m.user_id FROM "authorization" a JOIN group_member m ON m.group_id = a.subject_id
+      WHERE a.object_type = 'application' AND a.object_ref = $1 AND a.subject_type = 'group'
+  ) u`;
+
+@Injectable()
+export class LicenceUsageRepository {
+  constructor(private readonly db: DatabaseService) {}
+
+  /** Available / used / free for every application of the guide's table, in its order. */
+  async usage(manager: EntityManager = this.db.dataSource.manager) {
+    const available: { application_code: string; available: number }[] = await manager.query('SELECT application_code, available FROM licence_application');
+    const out = [];
+    for (const app of APPLICATIONS) {
+      const avail = available.find((a) => a.application_code === app.code)?.available ?? 0;
+      const used = await this.used(app.code, manager);
+      out.push({ application: app.code, label: app.label, available: avail, used, free: Math.max(0, avail - used) });
+    }
+    return out;
+  }
+
+  async used(app: ApplicationCode, manager: EntityManager = this.db.dataSource.manager): Promise<number> {
+    const r: { used: number }[] = await manager.query(USED_SQL, [app]);
+    return r[0]?.used ?? 0;
+  }
+
+  async available(app: ApplicationCode, manager: EntityManager = this.db.dataSource.manager): Promise<number> {
+    const r: { available: number }[] = await manager.query('SELECT available FROM licence_application WHERE application_code = $1', [app]);
+    return r[0]?.available ?? 0;
+  }
+
+  /**
+   * Call inside the transaction that adds an application authorization (or a member to a group
+   * holding one), after the change: refuses (409 `licence_exceeded`, the transaction must roll
+   * back) when more users would use the application than the licence allows. Locks the
+   * application's licence row so concurrent grants cannot both slip under the limit.
+   */
+  async assertWithinLicence(app: ApplicationCode, manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`licence:${app}`]);
+    const [available, used] = [await this.available(app, manager), await this.used(app, manager)];
+    if (used > available) {
+      const label = APPLICATIONS.find((a) => a.code === app)!.label;
+      throw new ApiError(409, 'licence_exceeded', `${label}: this would use ${used} licences and ${available} are available (Security / Licences)`, [
+        { application: app, available, used },
+      ]);
+    }
+  }
+}
