@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { freePort, startService, waitReady, type ServiceProcess } from '@tws/testing';
 import { createTestDatabase, startTestNats, type TestDatabase } from '@tws/testing';
 import type { LocalNatsServer } from '@tws/messaging';
-import { randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 
 type Res = { status: number; body: any };
 
@@ -139,18 +139,21 @@ describe('admin API: administrators, sign-in and tenant isolation', () => {
       users: { username: 'intruder' },
       'csta-links': { name: 'x', host: '192.0.2.99', pbxType: 'Alcatel 4400' },
     };
+    // Known ids of company B; any other path parameter gets a random uuid: the tenant check on
+    // the company or domain in the URL must answer 404 before anything looks at the rest.
     const fill = (path: string) =>
       path
         .replace('{companyId}', ids['companyB']!)
         .replace('{domainId}', ids['domainB']!)
         .replace('{userId}', ids['userB']!)
-        .replace('{linkId}', ids['linkB']!);
+        .replace('{linkId}', ids['linkB']!)
+        .replace(/\{\w+\}/g, () => crypto.randomUUID());
     let walked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
-      if (!/\{(companyId|domainId|userId|linkId)\}/.test(path)) continue;
+      if (!/\{(companyId|domainId)\}/.test(path)) continue;
       for (const method of Object.keys(methods)) {
         const last = path.split('/').filter((p) => !p.startsWith('{')).pop()!;
-        const r = await call(method.toUpperCase(), fill(path), method === 'post' ? bodies[last] : undefined, token);
+        const r = await call(method.toUpperCase(), fill(path), ['post', 'put', 'patch'].includes(method) ? (bodies[last] ?? {}) : undefined, token);
         assert.equal(r.status, 404, `${method.toUpperCase()} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
         assert.ok(!JSON.stringify(r.body).includes('Company B'));
         walked++;

@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { ALLOWED_BEFORE_PASSWORD_CHANGE, PUBLIC_ADMIN_ROUTE, type AdminPrincipal } from '@tws/identity-data-access';
-import { ApiError } from '@tws/service';
+import { ALLOWED_BEFORE_PASSWORD_CHANGE, assertCompanyAccess, PUBLIC_ADMIN_ROUTE, TenantScopeRepository, type AdminPrincipal } from '@tws/identity-data-access';
+import { ApiError, notFound } from '@tws/service';
 import { AdminAuthService } from './admin-auth.service';
 
 /**
@@ -14,6 +14,7 @@ import { AdminAuthService } from './admin-auth.service';
 export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly auth: AdminAuthService,
+    private readonly scope: TenantScopeRepository,
     private readonly reflector: Reflector,
   ) {}
 
@@ -35,6 +36,26 @@ export class AdminAuthGuard implements CanActivate {
     }
     req.admin = admin;
     req.adminToken = token;
+    await this.checkTenant(admin, req.params as Record<string, string | undefined>);
     return true;
+  }
+
+  /**
+   * Tenant isolation before validation or anything else: a `companyId` or `domainId` in the URL
+   * that the administrator may not manage (or that does not exist) is a 404, whatever the body.
+   * Services check again (defence in depth).
+   */
+  private async checkTenant(admin: AdminPrincipal, params: Record<string, string | undefined>) {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const { companyId, domainId } = params;
+    if (companyId && uuid.test(companyId)) {
+      if (!(await this.scope.companyExists(companyId))) throw notFound(`company ${companyId}`);
+      assertCompanyAccess(admin, companyId, `company ${companyId}`);
+    }
+    if (domainId && uuid.test(domainId)) {
+      const company = await this.scope.companyOfDomain(domainId);
+      if (!company) throw notFound(`domain ${domainId}`);
+      assertCompanyAccess(admin, company, `domain ${domainId}`);
+    }
   }
 }

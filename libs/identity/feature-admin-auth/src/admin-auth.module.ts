@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AdminRepository, AuditRepository, LoginThrottleRepository } from '@tws/identity-data-access';
+import { AdminRepository, AuditRepository, LoginThrottleRepository, TenantScopeRepository } from '@tws/identity-data-access';
 import { AdminAuthService } from './admin-auth.service';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminUsersService } from './admin-users.service';
@@ -16,6 +16,7 @@ import { AdminAuthController, AdminUsersController, AuditLogController } from '.
     AdminRepository,
     AuditRepository,
     LoginThrottleRepository,
+    TenantScopeRepository,
     AdminAuthService,
     AdminUsersService,
     { provide: APP_GUARD, useClass: AdminAuthGuard },

@@ -29,6 +29,13 @@ export class UserEntity {
   @Column('text', { nullable: true }) email!: string | null;
   @Column('text', { nullable: true }) gsm!: string | null;
   @Column('boolean', { default: true }) enabled!: boolean;
+  /** scrypt hash (TWS authentication method); null when the user has no TWS password. */
+  @Column('text', { name: 'password_hash', nullable: true }) passwordHash!: string | null;
+  @Column('text', { nullable: true }) ip!: string | null;
+  @Column('text', { default: 'en-US' }) culture!: string;
+  @Column('text', { name: 'voicemail_password_sealed', nullable: true }) voicemailPasswordSealed!: string | null;
+  /** Private fields 0–9 (admin-named), keyed "0".."9". */
+  @Column('jsonb', { name: 'private_fields', default: () => "'{}'::jsonb" }) privateFields!: Record<string, string>;
   @OneToMany(() => DeviceEntity, (d) => d.user, { cascade: ['insert'] }) devices!: DeviceEntity[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
@@ -48,6 +55,25 @@ export class DeviceEntity {
   @Column('uuid', { name: 'domain_id' }) domainId!: string;
   @Column('text') number!: string;
   @Column('text') protocol!: DeviceProtocol;
+  @Column('text', { name: 'password_sealed', nullable: true }) passwordSealed!: string | null;
+  @Column('text', { nullable: true }) ip!: string | null;
+  @Column('boolean', { default: false }) video!: boolean;
+  @Column('int', { name: 'client_port', nullable: true }) clientPort!: number | null;
+  @Column('int', { name: 'cco_count', default: 0 }) ccoCount!: number;
+  // Softphone / SIP settings (guide 9.3)
+  @Column('boolean', { default: false }) softphone!: boolean;
+  @Column('boolean', { name: 'one_number', default: false }) oneNumber!: boolean;
+  @Column('boolean', { name: 'server_monitoring', default: false }) serverMonitoring!: boolean;
+  @Column('text', { name: 'sip_username', nullable: true }) sipUsername!: string | null;
+  @Column('text', { name: 'sip_password_sealed', nullable: true }) sipPasswordSealed!: string | null;
+  @Column('text', { name: 'sip_proxy', nullable: true }) sipProxy!: string | null;
+  @Column('int', { name: 'sip_proxy_port', nullable: true }) sipProxyPort!: number | null;
+  @Column('text', { nullable: true }) stun!: string | null;
+  @Column('text', { nullable: true }) realm!: string | null;
+  @Column('int', { name: 'expire_interval', nullable: true }) expireInterval!: number | null;
+  @Column('text', { name: 'dtmf_method', nullable: true }) dtmfMethod!: 'RFC2833' | 'INFO' | 'INBAND' | null;
+  @Column('boolean', { default: false }) g729!: boolean;
+  @Column('boolean', { default: false }) tls!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '@tws/service';
 import { CompanyEntity, CstaLinkEntity, DeviceEntity, DomainEntity, UserEntity } from './tenancy.entities';
 
+/** The settable fields of a device (everything but ids and owner). */
+export type DeviceFields = Omit<DeviceEntity, 'id' | 'userId' | 'user' | 'domainId' | 'createdAt'>;
+
 /**
  * Every query on the tenancy tables. web-services writes them; other services only read
  * (the `find*` methods).
@@ -24,6 +27,16 @@ export class TenancyRepository {
   findCompany(id: string) {
     return this.ds.getRepository(CompanyEntity).findOneBy({ id });
   }
+  async updateCompany(id: string, name: string) {
+    await this.ds.getRepository(CompanyEntity).update({ id }, { name });
+    return (await this.findCompany(id))!;
+  }
+  countDomains(companyId: string) {
+    return this.ds.getRepository(DomainEntity).countBy({ companyId });
+  }
+  async deleteCompany(id: string) {
+    await this.ds.getRepository(CompanyEntity).delete({ id });
+  }
 
   // domains
   createDomain(companyId: string, name: string, numberingLength: number) {
@@ -35,13 +48,23 @@ export class TenancyRepository {
   findDomain(id: string) {
     return this.ds.getRepository(DomainEntity).findOneBy({ id });
   }
+  async updateDomain(id: string, patch: Partial<Pick<DomainEntity, 'name' | 'numberingLength'>>) {
+    await this.ds.getRepository(DomainEntity).update({ id }, patch);
+    return (await this.findDomain(id))!;
+  }
+  countUsers(domainId: string) {
+    return this.ds.getRepository(UserEntity).countBy({ domainId });
+  }
+  async deleteDomain(id: string) {
+    await this.ds.getRepository(DomainEntity).delete({ id });
+  }
   findDomainByName(name: string) {
     return this.ds.getRepository(DomainEntity).createQueryBuilder('d').where('lower(d.name) = lower(:name)', { name }).getOne();
   }
 
   // users and devices
   /** Creates a user and its devices in one transaction: all or nothing. */
-  createUser(user: Omit<UserEntity, 'id' | 'createdAt' | 'updatedAt' | 'devices'>, devices: Pick<DeviceEntity, 'number' | 'protocol'>[]) {
+  createUser(user: Omit<UserEntity, 'id' | 'createdAt' | 'updatedAt' | 'devices'>, devices: DeviceFields[]) {
     return this.ds.transaction(async (tx) => {
       const saved = await tx.getRepository(UserEntity).save(tx.getRepository(UserEntity).create(user));
       saved.devices = await tx
@@ -90,6 +113,37 @@ export class TenancyRepository {
   findDeviceByNumber(domainId: string, number: string) {
     return this.ds.getRepository(DeviceEntity).findOneBy({ domainId, number });
   }
+  async updateUser(id: string, patch: Partial<Omit<UserEntity, 'id' | 'createdAt' | 'updatedAt' | 'devices' | 'domainId'>>) {
+    if (Object.keys(patch).length) await this.ds.getRepository(UserEntity).update({ id }, patch);
+  }
+  /**
+   * Deletes a user with everything that is only about them: devices, group memberships,
+   * parameter values (foreign keys), and the authorizations where they are the subject or the
+   * object (calendar, call log, statistics, records of this user). Call logs stay (history).
+   */
+  async deleteUser(id: string) {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(
+        `DELETE FROM "authorization" WHERE (subject_type = 'user' AND subject_id = $1)
+           OR (object_type IN ('calendar', 'call-log', 'statistics', 'records') AND object_ref = $1::text)`,
+        [id],
+      );
+      await tx.getRepository(UserEntity).delete({ id });
+    });
+  }
+  findDevice(userId: string, id: string) {
+    return this.ds.getRepository(DeviceEntity).findOneBy({ userId, id });
+  }
+  addDevice(userId: string, domainId: string, fields: DeviceFields) {
+    return this.ds.getRepository(DeviceEntity).save(this.ds.getRepository(DeviceEntity).create({ ...fields, userId, domainId }));
+  }
+  async updateDevice(id: string, patch: Partial<DeviceFields>) {
+    if (Object.keys(patch).length) await this.ds.getRepository(DeviceEntity).update({ id }, patch);
+    return (await this.ds.getRepository(DeviceEntity).findOneBy({ id }))!;
+  }
+  async deleteDevice(id: string) {
+    await this.ds.getRepository(DeviceEntity).delete({ id });
+  }
 
   // CSTA links
   createCstaLink(link: Omit<CstaLinkEntity, 'id' | 'createdAt' | 'updatedAt'>) {
@@ -100,5 +154,12 @@ export class TenancyRepository {
   }
   findCstaLink(id: string) {
     return this.ds.getRepository(CstaLinkEntity).findOneBy({ id });
+  }
+  async updateCstaLink(id: string, patch: Partial<Omit<CstaLinkEntity, 'id' | 'createdAt' | 'updatedAt' | 'domainId'>>) {
+    if (Object.keys(patch).length) await this.ds.getRepository(CstaLinkEntity).update({ id }, patch);
+    return (await this.findCstaLink(id))!;
+  }
+  async deleteCstaLink(id: string) {
+    await this.ds.getRepository(CstaLinkEntity).delete({ id });
   }
 }
