@@ -27,14 +27,14 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:platform'] },
+            { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
             {
               sourceTag: 'type:feature',
               onlyDependOnLibsWithTags: ['type:data-access', 'type:protocol', 'type:util', 'type:platform', 'type:contracts', 'type:migrations'],
             },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:migrations', 'type:data-access'],
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:migrations', 'type:data-access', 'type:util'],
             },
             {
               sourceTag: 'type:app',

@@ -46,6 +46,14 @@ describe('first call from PBX to call log', () => {
     assert.equal(link.body.passwordSet, true);
     assert.equal(link.body.password, undefined, 'the PBX password is write-only');
 
+    // This PBX presents external numbers with the outside-line prefix 0 (as Alcatel does):
+    // the dialing plan removes it from incoming numbers (guide chapter 5, "Remove").
+    const plan = await suite.admin('GET', `/api/admin/v1/domains/${domainId}/dialing-plan`);
+    assert.equal(plan.body.settings.internalLength, 4, 'a new domain gets a dialing plan from its numbering length');
+    assert.ok(plan.body.rules.length >= 5, 'with the standard rules of 5.1');
+    const saved = await suite.admin('PUT', `/api/admin/v1/domains/${domainId}/dialing-plan`, { settings: { ...plan.body.settings, remove: '0' }, rules: plan.body.rules.map(({ id: _id, ...r }: { id: string }) => r) });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+
     // cstaservices picks the link up without a restart and monitors alice's device.
     await waitFor('4001 monitored on the PBX', async () => {
       const devices = await http('GET', `${suite.simulator!.http}/devices`);
@@ -61,15 +69,16 @@ describe('first call from PBX to call log', () => {
     });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal(made.body.device, '4001');
+    assert.equal(made.body.dialed, '00155171889', 'dialed through the domain dialing plan (guide 5.1 example)');
     assert.match(made.body.callRef, /^[0-9a-f-]{36}:\d+\.[0-9a-z]+$/);
 
     const seen = await http('GET', `${suite.simulator!.http}/requests?since=0`);
     const makeCall = seen.body.requests.find((r: { type: string }) => r.type === 'MakeCall');
     assert.ok(makeCall, 'the simulator received a CSTA MakeCall');
     assert.equal(makeCall.message.callingDevice, '4001');
-    assert.equal(makeCall.message.calledDirectoryNumber, '+33155171889');
+    assert.equal(makeCall.message.calledDirectoryNumber, '00155171889');
 
-    assert.equal((await http('POST', `${suite.simulator!.http}/devices/+33155171889/answer`, {})).status, 200);
+    assert.equal((await http('POST', `${suite.simulator!.http}/devices/00155171889/answer`, {})).status, 200);
     assert.equal((await http('POST', `${suite.simulator!.http}/devices/4001/hangup`, {})).status, 200);
 
     const logs = await waitFor('the call in alice’s call log', async () => {
@@ -81,17 +90,17 @@ describe('first call from PBX to call log', () => {
     assert.equal(logs[0].direction, 'outgoing');
     assert.equal(logs[0].answered, true);
     assert.equal(logs[0].missed, false);
-    assert.equal(logs[0].remoteNumber, '+33155171889');
+    assert.equal(logs[0].remoteNumber, '+33155171889', 'the PBX number, in canonical form');
     assert.ok(logs[0].answeredAt && logs[0].endedAt && logs[0].endedAt >= logs[0].answeredAt);
   });
 
   test('an incoming call nobody answers is logged as missed', async () => {
-    const call = await http('POST', `${suite.simulator!.http}/calls`, { from: '0612345678', to: '4001' });
+    const call = await http('POST', `${suite.simulator!.http}/calls`, { from: '00612345678', to: '4001' });
     assert.equal(call.status, 201);
-    await http('POST', `${suite.simulator!.http}/devices/0612345678/hangup`, {});
+    await http('POST', `${suite.simulator!.http}/devices/00612345678/hangup`, {});
     const missed = await waitFor('the missed call in the call log', async () => {
       const r = await http('GET', suite.url('toolkit-web-services', '/toolkit/v1/call-logs?domain=acme.local&user=alice'));
-      return r.body.items.find((c: { remoteNumber: string }) => c.remoteNumber === '0612345678');
+      return r.body.items.find((c: { remoteNumber: string }) => c.remoteNumber === '+33612345678');
     }, 20_000);
     assert.equal(missed.direction, 'incoming');
     assert.equal(missed.missed, true);

@@ -138,6 +138,12 @@ async function seed(base: string, cstaPort: number, varDir: string): Promise<str
   const domain =
     domains.find((d) => d.name === DEMO.domain) ??
     (await post<Row>(`/api/admin/v1/companies/${company.id}/domains`, { name: DEMO.domain, numberingLength: 4 }));
+  // The simulator, like many PBXs, presents external numbers with the outside-line prefix 0:
+  // the demo domain's dialing plan removes it from incoming numbers (guide chapter 5).
+  const plan = await get<{ settings: Record<string, unknown>; rules: { id: string }[] }>(`/api/admin/v1/domains/${domain.id}/dialing-plan`);
+  if (plan.settings['remove'] !== '0') {
+    await api(base, 'PUT', `/api/admin/v1/domains/${domain.id}/dialing-plan`, { settings: { ...plan.settings, remove: '0' }, rules: plan.rules.map(({ id: _id, ...r }) => r) }, token);
+  }
   const users = await get<{ items: { username: string }[] }>(`/api/admin/v1/domains/${domain.id}/users?limit=500`);
   for (const u of DEMO.users) {
     if (users.items.some((x) => x.username === u.username)) continue;

@@ -14,7 +14,7 @@ import {
 import { SecretBox } from '@tws/crypto';
 import { RemoteError, type Messaging } from '@tws/messaging';
 import { DatabaseService, MetricsRegistry, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
-import { TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access';
+import { DialingPlans, TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access';
 import type { Logger } from '@tws/logging';
 import type { CstaEvent, MakeCallResponse, MonitorStartResponse } from '@tws/csta';
 import { CstaClient, CstaRequestError } from './csta-client';
@@ -58,6 +58,7 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly nats: NatsService,
     private readonly db: DatabaseService,
     private readonly tenancy: TenancyRepository,
+    private readonly dialingPlans: DialingPlans,
     metrics: MetricsRegistry,
     @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
     @Inject(TWS_LOGGER) private readonly logger: Logger,
@@ -210,7 +211,28 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     runner.calls.track(e, device);
     this.eventsCounter.inc({ result: 'received' });
     // Serial per link: events reach the stream in the order the PBX sent them.
-    runner.publishChain = runner.publishChain.then(() => this.publish(runner, evt));
+    runner.publishChain = runner.publishChain.then(async () => this.publish(runner, await this.canonical(runner, evt)));
+  }
+
+  /**
+   * Numbers enter the suite once, here: the domain's dialing plan turns what the PBX presents
+   * into the canonical form (E.164 for external numbers), so call logs and reverse lookup match.
+   * A number the plan cannot read (no digit) is kept as the PBX sent it.
+   */
+  private async canonical(runner: LinkRunner, evt: TelephonyEvent): Promise<TelephonyEvent> {
+    const plan = await this.dialingPlans.forDomain(runner.link.domainId).catch(() => undefined);
+    if (!plan) return evt;
+    const out = { ...evt };
+    for (const key of ['callingNumber', 'calledNumber', 'alertingDevice', 'answeringDevice', 'releasingDevice'] as const) {
+      const n = out[key];
+      if (!n) continue;
+      try {
+        out[key] = plan.toCanonical(n, 'pbx');
+      } catch {
+        /* not a number (e.g. a SIP URI): keep it */
+      }
+    }
+    return out;
   }
 
   private async publish(runner: LinkRunner, evt: TelephonyEvent) {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TenancyRepository } from '@tws/tenancy-data-access';
+import { DialingPlanRepository, DialingPlans, TenancyRepository } from '@tws/tenancy-data-access';
 import { CstaLinkManager } from './csta-link.manager';
 
-@Module({ providers: [TenancyRepository, CstaLinkManager] })
+@Module({ providers: [TenancyRepository, DialingPlanRepository, DialingPlans, CstaLinkManager] })
 export class CstaLinkModule {}

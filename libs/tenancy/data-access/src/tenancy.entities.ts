@@ -1,3 +1,4 @@
+import { DialingPlanEntity, DialingRuleEntity } from './dialing-plan.entities';
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'company' })
@@ -97,4 +98,4 @@ export class CstaLinkEntity {
 }
 
 /** The tenancy domain's entities, for DataSources of the services that read or write them. */
-export const TENANCY_ENTITIES = [CompanyEntity, DomainEntity, UserEntity, DeviceEntity, CstaLinkEntity];
+export const TENANCY_ENTITIES = [CompanyEntity, DomainEntity, UserEntity, DeviceEntity, CstaLinkEntity, DialingPlanEntity, DialingRuleEntity];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '@tws/service';
+import { DialingPlanRepository } from './dialing-plan.repository';
 import { CompanyEntity, CstaLinkEntity, DeviceEntity, DomainEntity, UserEntity } from './tenancy.entities';
 
 /** The settable fields of a device (everything but ids and owner). */
@@ -11,7 +12,10 @@ export type DeviceFields = Omit<DeviceEntity, 'id' | 'userId' | 'user' | 'domain
  */
 @Injectable()
 export class TenancyRepository {
-  constructor(private readonly db: DatabaseService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly dialingPlans: DialingPlanRepository,
+  ) {}
 
   private get ds() {
     return this.db.dataSource;
@@ -39,8 +43,13 @@ export class TenancyRepository {
   }
 
   // domains
+  /** Creates a domain with its dialing plan (default settings and the standard rules), all or nothing. */
   createDomain(companyId: string, name: string, numberingLength: number) {
-    return this.ds.getRepository(DomainEntity).save({ companyId, name, numberingLength });
+    return this.ds.transaction(async (tx) => {
+      const d = await tx.getRepository(DomainEntity).save({ companyId, name, numberingLength });
+      await this.dialingPlans.createDefault(d.id, numberingLength, tx);
+      return d;
+    });
   }
   listDomains(companyId: string) {
     return this.ds.getRepository(DomainEntity).find({ where: { companyId }, order: { name: 'ASC' } });

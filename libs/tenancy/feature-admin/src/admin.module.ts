@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TenancyRepository } from '@tws/tenancy-data-access';
+import { DialingPlanRepository, TenancyRepository } from '@tws/tenancy-data-access';
 import { AuditRepository } from '@tws/identity-data-access';
 import { AdminService } from './admin.service';
+import { DialingPlanAdminService, DialingPlanController } from './dialing-plan.admin';
 import { CompaniesController, CstaLinksController, DomainsController, UsersController } from './admin.controllers';
 
 /** The admin API of web-services for tenancy and CSTA links (`/api/admin/v1`). */
 @Module({
-  controllers: [CompaniesController, DomainsController, UsersController, CstaLinksController],
-  providers: [TenancyRepository, AuditRepository, AdminService],
+  controllers: [CompaniesController, DomainsController, UsersController, CstaLinksController, DialingPlanController],
+  providers: [TenancyRepository, DialingPlanRepository, AuditRepository, AdminService, DialingPlanAdminService],
 })
 export class TenancyAdminModule {}

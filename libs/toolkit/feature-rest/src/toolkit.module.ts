@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TenancyRepository } from '@tws/tenancy-data-access';
+import { DialingPlanRepository, DialingPlans, TenancyRepository } from '@tws/tenancy-data-access';
 import { CallLogRepository } from '@tws/calllog-data-access';
 import { ToolkitController } from './toolkit.controller';
 import { ToolkitService } from './toolkit.service';
 
 /** Toolkit REST (`/toolkit/v1`). Reads tenancy and call-log tables; writes none. */
-@Module({ controllers: [ToolkitController], providers: [TenancyRepository, CallLogRepository, ToolkitService] })
+@Module({ controllers: [ToolkitController], providers: [TenancyRepository, DialingPlanRepository, DialingPlans, CallLogRepository, ToolkitService] })
 export class ToolkitRestModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CallCommands } from '@tws/contracts';
 import { CallLogRepository, toCallLogView } from '@tws/calllog-data-access';
-import { TenancyRepository } from '@tws/tenancy-data-access';
+import { DialingPlans, TenancyRepository } from '@tws/tenancy-data-access';
+import { InvalidPhoneNumberError } from '@tws/dialing-plan';
 import { RemoteError } from '@tws/messaging';
 import { ApiError, badRequest, NatsService, notFound } from '@tws/service';
 
@@ -14,6 +15,7 @@ export class ToolkitService {
     private readonly tenancy: TenancyRepository,
     private readonly calls: CallLogRepository,
     private readonly nats: NatsService,
+    private readonly dialingPlans: DialingPlans,
   ) {}
 
   private async resolveUser(domainName: string, username: string) {
@@ -35,12 +37,20 @@ export class ToolkitService {
         ? badRequest(`device ${input.device} is not one of ${user.username}'s devices`)
         : badRequest(`user ${user.username} has no device to call from`);
     }
-    const destination = input.destination.replace(/[ ()./-]/g, '');
+    // What the PBX dials: the domain's dialing plan (guide 5.2) applied to what the user typed.
+    const plan = await this.dialingPlans.forDomain(domain.id);
+    let dialed: string;
     try {
-      const result = (await this.nats.current.request(CallCommands, [domain.id, device.number], { command: 'makeCall', destination }, 10_000)) as {
+      dialed = plan ? plan.toDialable(input.destination).dialable : input.destination.replace(/[ ()./-]/g, '');
+    } catch (e) {
+      if (e instanceof InvalidPhoneNumberError) throw badRequest(e.message, [{ path: 'destination', message: e.message }]);
+      throw e;
+    }
+    try {
+      const result = (await this.nats.current.request(CallCommands, [domain.id, device.number], { command: 'makeCall', destination: dialed }, 10_000)) as {
         callRef?: string;
       };
-      return { device: device.number, destination, callRef: result.callRef ?? null };
+      return { device: device.number, destination: input.destination, dialed, callRef: result.callRef ?? null };
     } catch (e) {
       if (e instanceof RemoteError && e.code === 'no_responders') {
         throw new ApiError(503, 'device_not_monitored', `device ${device.number} is not monitored by any CTI link right now (link down or not configured)`);
