@@ -25,6 +25,21 @@ export function defaultDialingSettings(numberingLength: number): StoredDialingPl
   };
 }
 
+/** Writes a domain's settings and rules in the given transaction (the caller has compiled them). */
+export async function writeDialingPlan(tx: EntityManager, domainId: string, settings: StoredDialingPlan['settings'], rules: DialingRule[]): Promise<void> {
+  await tx.getRepository(DialingPlanEntity).save({ domainId, ...settings, updatedAt: new Date() });
+  await tx.getRepository(DialingRuleEntity).delete({ domainId });
+  if (rules.length) {
+    await tx.getRepository(DialingRuleEntity).insert(rules.map((r) => ({ domainId, priority: r.priority, name: r.name ?? '', pattern: r.pattern, value: r.value })));
+  }
+}
+
+/** The plan every new domain starts with: default settings and the standard rules of 5.1. */
+export function writeDefaultDialingPlan(tx: EntityManager, domainId: string, numberingLength: number): Promise<void> {
+  const settings = defaultDialingSettings(numberingLength);
+  return writeDialingPlan(tx, domainId, settings, standardRules(settings));
+}
+
 /** Dialing plans per domain. Written by web-services; read by every service that handles numbers. */
 @Injectable()
 export class DialingPlanRepository {
@@ -39,22 +54,8 @@ export class DialingPlanRepository {
   }
 
   /** Replaces settings and rules at once (the caller has compiled them). */
-  async replace(domainId: string, settings: StoredDialingPlan['settings'], rules: DialingRule[], manager?: EntityManager): Promise<void> {
-    const run = async (tx: EntityManager) => {
-      await tx.getRepository(DialingPlanEntity).save({ domainId, ...settings, updatedAt: new Date() });
-      await tx.getRepository(DialingRuleEntity).delete({ domainId });
-      if (rules.length) {
-        await tx.getRepository(DialingRuleEntity).insert(rules.map((r) => ({ domainId, priority: r.priority, name: r.name ?? '', pattern: r.pattern, value: r.value })));
-      }
-    };
-    if (manager) await run(manager);
-    else await this.db.dataSource.transaction(run);
-  }
-
-  /** The plan every new domain starts with: default settings and the standard rules of 5.1. */
-  async createDefault(domainId: string, numberingLength: number, manager?: EntityManager): Promise<void> {
-    const settings = defaultDialingSettings(numberingLength);
-    await this.replace(domainId, settings, standardRules(settings), manager);
+  async replace(domainId: string, settings: StoredDialingPlan['settings'], rules: DialingRule[]): Promise<void> {
+    await this.db.dataSource.transaction((tx) => writeDialingPlan(tx, domainId, settings, rules));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '@tws/service';
-import { DialingPlanRepository } from './dialing-plan.repository';
+import { writeDefaultDialingPlan } from './dialing-plan.repository';
 import { CompanyEntity, CstaLinkEntity, DeviceEntity, DomainEntity, UserEntity } from './tenancy.entities';
 
 /** The settable fields of a device (everything but ids and owner). */
@@ -12,10 +12,7 @@ export type DeviceFields = Omit<DeviceEntity, 'id' | 'userId' | 'user' | 'domain
  */
 @Injectable()
 export class TenancyRepository {
-  constructor(
-    private readonly db: DatabaseService,
-    private readonly dialingPlans: DialingPlanRepository,
-  ) {}
+  constructor(private readonly db: DatabaseService) {}
 
   private get ds() {
     return this.db.dataSource;
@@ -47,7 +44,7 @@ export class TenancyRepository {
   createDomain(companyId: string, name: string, numberingLength: number) {
     return this.ds.transaction(async (tx) => {
       const d = await tx.getRepository(DomainEntity).save({ companyId, name, numberingLength });
-      await this.dialingPlans.createDefault(d.id, numberingLength, tx);
+      await writeDefaultDialingPlan(tx, d.id, numberingLength);
       return d;
     });
   }

@@ -54,16 +54,16 @@ const fault = (faultcode: string, faultstring: string, code: string) =>
   `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${faultstring}</faultstring><detail><code>${code}</code></detail></soap:Fault>`;
 
 describe('ToolkitSoapEndpoint', () => {
-  test('MakeCall validates, calls the use case and answers MakeCallResponse', async () => {
-    const { sut, calls } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, callRef: 'L1:7' }) });
+  test('MakeCall validates, calls the use case and answers MakeCallResponse with the number dialed', async () => {
+    const { sut, calls } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, dialed: `0${i.destination}`, callRef: 'L1:7' }) });
     const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
     assert.equal(r.status, 200);
-    assert.match(r.body, /<MakeCallResponse xmlns="urn:tws:toolkit:1"><device>201<\/device><destination>0611<\/destination><callRef>L1:7<\/callRef><\/MakeCallResponse>/);
+    assert.match(r.body, /<MakeCallResponse xmlns="urn:tws:toolkit:1"><device>201<\/device><destination>00611<\/destination><callRef>L1:7<\/callRef><\/MakeCallResponse>/);
     assert.deepEqual(calls, [{ op: 'makeCall', input: { domain: 'acme', user: 'alice', destination: '0611' } }]);
   });
 
   test('a call reference the PBX did not give is left out, not sent empty', async () => {
-    const { sut } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, callRef: null }) });
+    const { sut } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, dialed: i.destination, callRef: null }) });
     const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
     assert.equal(r.status, 200);
     assert.doesNotMatch(r.body, /callRef/);

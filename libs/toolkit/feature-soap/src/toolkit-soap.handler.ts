@@ -48,7 +48,8 @@ export class ToolkitSoapHandler implements OnModuleInit {
   async makeCall(args: unknown) {
     const input: MakeCallInput = this.makeCallPipe.transform(args);
     const r = await this.toolkit.makeCall(input);
-    return withoutNulls({ device: r.device, destination: r.destination, callRef: r.callRef });
+    // SOAP's MakeCallResult keeps one number: the one the PBX was asked to dial.
+    return withoutNulls({ device: r.device, destination: r.dialed, callRef: r.callRef });
   }
 
   /** GetCallLogs → GetCallLogsResponse (one callLog element per row; absent values omitted). */

@@ -19,7 +19,10 @@ export interface CallLogQueryInput {
 
 export interface MakeCallResult {
   device: string;
+  /** The destination as the caller gave it. */
   destination: string;
+  /** What the PBX was asked to dial (the destination through the domain's dialing plan). */
+  dialed: string;
   callRef: string | null;
 }
 
