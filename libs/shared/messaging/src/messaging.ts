@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   AckPolicy,
   connect,
+  ConsumerEvents,
   DeliverPolicy,
   headers as natsHeaders,
   JSONCodec,
@@ -20,7 +21,7 @@ import {
 import type { z } from 'zod';
 import { check, ContractViolation, type MessageContract, type RequestContract } from '@tws/contracts';
 import { CORRELATION_HEADER, currentCorrelationId, withCorrelationId, type Logger } from '@tws/logging';
-import { extractTraceContext, injectTraceContext, inSpan, otelContext, SpanKind } from './trace-context';
+import { extractTraceContext, injectTraceContext, inSpan, markSpanFailed, otelContext, SpanKind } from './trace-context';
 import { RemoteError, RequestTimeoutError } from './errors';
 
 const json = JSONCodec<unknown>();
@@ -106,10 +107,17 @@ export class Messaging {
 
   /** Round trip to the server, for readiness checks. */
   async ping(timeoutMs = 2000): Promise<void> {
-    await Promise.race([
-      this.nc.flush(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`NATS did not answer within ${timeoutMs} ms`)), timeoutMs)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.nc.flush(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`NATS did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer); // a pending timer per readiness probe would keep the process alive
+    }
   }
 
   private headers(extra?: Record<string, string>): MsgHdrs {
@@ -172,13 +180,15 @@ export class Messaging {
     const sub = this.nc.subscribe(subject, { queue: opts.queue });
     void (async () => {
       for await (const msg of sub) {
-        void this.withIncoming(msg.headers, `serve ${contract.pattern}`, msg.subject, async () => {
+        void this.withIncoming(msg.headers, `serve ${contract.pattern}`, msg.subject, SpanKind.SERVER, async () => {
           let reply: unknown;
           try {
             const payload = check(contract.name, contract.request, decode(msg.data));
             reply = { ok: true, result: await handler(payload, { subject: msg.subject }) };
           } catch (e) {
             reply = { ok: false, error: toErrorBody(e) };
+            // The failure travels as data, so inSpan does not see it: mark the span here.
+            markSpanFailed(e);
             if (!(e instanceof ContractViolation) && !(e instanceof RemoteError)) {
               this.logger.error({ err: e, subject: msg.subject }, 'request handler failed');
             }
@@ -200,10 +210,11 @@ export class Messaging {
     const sub = this.nc.subscribe(subject, { queue: opts.queue });
     void (async () => {
       for await (const msg of sub) {
-        void this.withIncoming(msg.headers, `receive ${contract.pattern}`, msg.subject, async () => {
+        void this.withIncoming(msg.headers, `receive ${contract.pattern}`, msg.subject, SpanKind.CONSUMER, async () => {
           try {
             await handler(check(contract.name, contract.schema, decode(msg.data)), { subject: msg.subject, headers: msg.headers });
           } catch (e) {
+            markSpanFailed(e);
             this.logger.error({ err: e, subject: msg.subject }, `dropped ${contract.name}`);
           }
         });
@@ -214,13 +225,17 @@ export class Messaging {
 
   /** Creates the stream, or updates its subjects and limits when it exists. */
   async ensureStream(spec: StreamSpec): Promise<void> {
+    const maxAgeS = spec.maxAgeS ?? 0;
+    // The server refuses a duplicate window longer than the retention ("duplicates window can
+    // not be larger then max age"): a stream kept 60 s cannot deduplicate over the default 120 s.
+    const duplicateWindowS = maxAgeS > 0 ? Math.min(spec.duplicateWindowS ?? 120, maxAgeS) : (spec.duplicateWindowS ?? 120);
     const config = {
       name: spec.name,
       subjects: [...spec.subjects],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
-      max_age: (spec.maxAgeS ?? 0) * 1e9,
-      duplicate_window: (spec.duplicateWindowS ?? 120) * 1e9,
+      max_age: maxAgeS * 1e9,
+      duplicate_window: duplicateWindowS * 1e9,
     };
     try {
       await this.jsm.streams.info(spec.name);
@@ -248,21 +263,74 @@ export class Messaging {
   /**
    * Consumes a durable consumer (created if missing). A message is acknowledged only after the
    * handler resolves; a failing handler gets it again later (nak with delay); a message that
-   * breaks its contract is logged and terminated, so it cannot block the stream.
+   * breaks its contract is logged and terminated, so it cannot block the stream. If the consumer
+   * disappears (deleted, or a NATS server that lost its data), it is created again and consuming
+   * resumes; messages it had not acknowledged are delivered again.
    */
   async consume<S extends z.ZodType, A extends unknown[]>(
     contract: MessageContract<S, A>,
     spec: DurableConsumerSpec,
     handler: Handler<z.output<S>>,
   ): Promise<{ stop: () => Promise<void> }> {
-    await this.ensureConsumer(spec);
-    const consumer = await this.js.consumers.get(spec.stream, spec.durable);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+    const where = { stream: spec.stream, durable: spec.durable };
+    const open = async (): Promise<ConsumerMessages> => {
+      await this.ensureConsumer(spec);
+      const consumer = await this.js.consumers.get(spec.stream, spec.durable);
+      return consumer.consume({ max_messages: 256 });
+    };
+    let messages = await open();
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    const closing = () => stopped || this.nc.isClosed() || this.nc.isDraining();
+
     const done = (async () => {
-      for await (const m of messages) await this.handleJs(contract, m, handler);
+      while (!closing()) {
+        const current = messages;
+        // nats.js only reports a vanished consumer and keeps pulling from nothing: the handler
+        // would silently never run again. End this round so the consumer is created anew.
+        void (async () => {
+          for await (const s of await current.status()) {
+            if (s.type === ConsumerEvents.ConsumerDeleted || s.type === ConsumerEvents.ConsumerNotFound || s.type === ConsumerEvents.StreamNotFound) {
+              this.logger.warn({ ...where, event: s.type }, 'durable consumer is gone: creating it again (unacknowledged messages will be delivered again)');
+              current.stop();
+              return;
+            }
+          }
+        })().catch(() => undefined);
+        try {
+          for await (const m of current) await this.handleJs(contract, m, handler);
+        } catch (e) {
+          if (!closing()) this.logger.error({ ...where, err: e }, 'consuming failed, reopening the consumer');
+        }
+        for (let attempt = 1; !closing(); attempt++) {
+          try {
+            const reopened = await open();
+            if (closing()) {
+              await reopened.close();
+              return;
+            }
+            messages = reopened;
+            break;
+          } catch (e) {
+            const delay = Math.min(5000, 250 * 2 ** attempt);
+            this.logger.error({ ...where, err: e, attempt, retryInMs: delay }, 'cannot reopen the consumer, retrying');
+            await pause(delay);
+          }
+        }
+      }
     })();
     return {
       stop: async () => {
+        stopped = true;
+        wake?.();
         await messages.close();
         await done;
       },
@@ -291,11 +359,12 @@ export class Messaging {
     m: JsMsg,
     handler: Handler<z.output<S>>,
   ): Promise<void> {
-    await this.withIncoming(m.headers, `consume ${contract.pattern}`, m.subject, async () => {
+    await this.withIncoming(m.headers, `consume ${contract.pattern}`, m.subject, SpanKind.CONSUMER, async () => {
       let payload: z.output<S>;
       try {
         payload = check(contract.name, contract.schema, decode(m.data));
       } catch (e) {
+        markSpanFailed(e);
         this.logger.error({ err: e, subject: m.subject, seq: m.seq }, `terminated invalid ${contract.name}`);
         m.term();
         return;
@@ -304,6 +373,7 @@ export class Messaging {
         await handler(payload, { subject: m.subject, headers: m.headers });
         m.ack();
       } catch (e) {
+        markSpanFailed(e);
         const delay = Math.min(30_000, 500 * 2 ** Math.min(m.info.redeliveryCount, 6));
         this.logger.error({ err: e, subject: m.subject, seq: m.seq, redelivery: m.info.redeliveryCount }, `${contract.name} handler failed, will retry`);
         m.nak(delay);
@@ -316,16 +386,31 @@ export class Messaging {
     return this.js.views.kv(bucket, { history: opts.history ?? 1, ttl: opts.ttlMs });
   }
 
-  /** Stops taking new messages, lets handlers finish, then closes. */
-  async drain(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  /**
+   * Stops taking new messages, lets handlers finish (at most `timeoutMs`), then closes. Always
+   * leaves the connection closed, also when the server is unreachable.
+   */
+  async drain(timeoutMs = 5000): Promise<void> {
+    if (this.nc.isClosed()) return;
+    if (this.connected && !this.nc.isDraining()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.nc.drain().catch(() => undefined),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    // While disconnected, nats.js resolves drain() without closing and keeps reconnecting forever,
+    // which keeps the process alive: close in every case.
+    if (!this.nc.isClosed()) await this.nc.close();
   }
 
-  private withIncoming<T>(headers: MsgHdrs | undefined, spanName: string, subject: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` with the sender's correlation id and as a child span of the sender's trace. */
+  private withIncoming<T>(headers: MsgHdrs | undefined, spanName: string, subject: string, kind: SpanKind, fn: () => Promise<T>): Promise<T> {
     const cid = headers?.has(CORRELATION_HEADER) ? headers.get(CORRELATION_HEADER) : undefined;
-    return withCorrelationId(cid, () =>
-      inSpan(spanName, SpanKind.CONSUMER, extractTraceContext(headers), { 'messaging.destination': subject }, fn),
-    );
+    return withCorrelationId(cid, () => inSpan(spanName, kind, extractTraceContext(headers), { 'messaging.destination': subject }, fn));
   }
 }
 

@@ -40,4 +40,12 @@ export async function inSpan<T>(
   });
 }
 
+/** Records a failure on the active span (for failures that are handled, not thrown out of `inSpan`). */
+export function markSpanFailed(e: unknown): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.recordException(e instanceof Error ? e : new Error(String(e)));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });
+}
+
 export { SpanKind, context as otelContext };

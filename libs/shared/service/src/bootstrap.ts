@@ -77,7 +77,10 @@ export async function bootstrapService<S extends z.ZodObject = typeof baseEnvSch
     });
   });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  if (def.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // useProcessExit: after the shutdown hooks, exit 0 instead of re-killing the process with the
+  // signal (Nest's default: exit status 143, and pino's asynchronous buffer, flushed on 'exit',
+  // loses the last log lines, "shutting down" included).
+  if (def.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   for (const signal of def.handleSignals !== false ? (['SIGTERM', 'SIGINT'] as const) : []) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

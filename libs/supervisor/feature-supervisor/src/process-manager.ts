@@ -138,6 +138,8 @@ export class ProcessManager {
   private spawn(s: Slot) {
     const { spec } = s;
     const log: WriteStream = createWriteStream(join(this.logDir, `${spec.name}.log`), { flags: 'a' });
+    // A log file that cannot be written (folder removed, disk full) must not take the supervisor down.
+    log.on('error', (e) => this.logger.warn({ service: spec.name, err: e.message }, 'cannot write the service log'));
     const child = spawn(process.execPath, [spec.script, ...(spec.args ?? [])], {
       env: { ...spec.env, TWS_PARENT_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
