@@ -5,13 +5,21 @@ import { TENANCY_ENTITIES } from '@tws/tenancy-data-access';
 import { TenancyAdminModule } from '@tws/tenancy-feature-admin';
 import { IDENTITY_ENTITIES } from '@tws/identity-data-access';
 import { AdminAuthModule } from '@tws/admin-auth';
+import { LICENSING_ENTITIES } from '@tws/licensing-data-access';
+import { LicensingAdminModule, licenceEnvSchema } from '@tws/licensing-feature-admin';
+import { RIGHTS_ENTITIES } from '@tws/rights-data-access';
+import { RightsAdminModule } from '@tws/rights-feature-admin';
+import { PARAMETERS_ENTITIES } from '@tws/parameters-data-access';
+import { ParametersAdminModule } from '@tws/parameters-feature-admin';
+import { TELEPHONY_ENTITIES } from '@tws/telephony-data-access';
+import { TelephonyAdminModule } from '@tws/telephony-feature-admin';
 
 /** web-services: the admin and user REST API; owns the configuration tables. */
 bootstrapService({
   service: 'web-services',
-  envSchema: baseEnvSchema.extend(secretKeyEnvSchema.shape),
-  entities: [...TENANCY_ENTITIES, ...IDENTITY_ENTITIES],
-  imports: () => [AdminAuthModule, TenancyAdminModule],
+  envSchema: baseEnvSchema.extend(secretKeyEnvSchema.shape).extend(licenceEnvSchema.shape),
+  entities: [...TENANCY_ENTITIES, ...IDENTITY_ENTITIES, ...LICENSING_ENTITIES, ...RIGHTS_ENTITIES, ...PARAMETERS_ENTITIES, ...TELEPHONY_ENTITIES],
+  imports: () => [AdminAuthModule, TenancyAdminModule, LicensingAdminModule, RightsAdminModule, ParametersAdminModule, TelephonyAdminModule],
   configure: (app) => {
     serveOpenApi(app, {
       title: 'TWS web-services',

@@ -1,1 +1,3 @@
 export * from './licence-usage.repository';
+export * from './licensing.entities';
+export * from './licence.repository';

@@ -6,7 +6,8 @@ import { ApiError, DatabaseService } from '@tws/service';
 /**
  * Licence consumption (guide 7.4.1): an application licence is used by each distinct user
  * authorized to the application, directly or through one of its groups, in any company of the
- * installation. Available counts come from the loaded licence file (none loaded: 0).
+ * installation. Available counts come from the loaded licence file (none loaded, or expired: 0;
+ * existing grants stay, new ones are refused).
  */
 const USED_SQL = `
   SELECT count(DISTINCT u.user_id)::int AS used FROM (
@@ -23,7 +24,9 @@ export class LicenceUsageRepository {
 
   /** Available / used / free for every application of the guide's table, in its order. */
   async usage(manager: EntityManager = this.db.dataSource.manager) {
-    const available: { application_code: string; available: number }[] = await manager.query('SELECT application_code, available FROM licence_application');
+    const available: { application_code: string; available: number }[] = await manager.query(
+      `SELECT application_code, available FROM licence_application WHERE NOT EXISTS (SELECT 1 FROM licence_file WHERE expires_at < now())`,
+    );
     const out = [];
     for (const app of APPLICATIONS) {
       const avail = available.find((a) => a.application_code === app.code)?.available ?? 0;
@@ -38,8 +41,12 @@ export class LicenceUsageRepository {
     return r[0]?.used ?? 0;
   }
 
+  /** Licences of the loaded file; none once the file has expired. */
   async available(app: ApplicationCode, manager: EntityManager = this.db.dataSource.manager): Promise<number> {
-    const r: { available: number }[] = await manager.query('SELECT available FROM licence_application WHERE application_code = $1', [app]);
+    const r: { available: number }[] = await manager.query(
+      `SELECT available FROM licence_application WHERE application_code = $1 AND NOT EXISTS (SELECT 1 FROM licence_file WHERE expires_at < now())`,
+      [app],
+    );
     return r[0]?.available ?? 0;
   }
 

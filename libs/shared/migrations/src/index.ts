@@ -1,6 +1,8 @@
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { AdminUsers1764310000000 } from './migrations/1764310000000-admin-users';
 import { UsersGroupsRights1764320000000 } from './migrations/1764320000000-users-groups-rights';
+import { ApplicationParameters1764350000000 } from './migrations/1764350000000-application-parameters';
+import { TelephonyObjects1764360000000 } from './migrations/1764360000000-telephony-objects';
 import { DialingPlans1764370000000 } from './migrations/1764370000000-dialing-plans';
 
 /** The one linear migration history of the shared schema, oldest first. */
@@ -8,5 +10,7 @@ export const MIGRATIONS: Function[] = [
   InitialSchema1764300000000,
   AdminUsers1764310000000,
   UsersGroupsRights1764320000000,
+  ApplicationParameters1764350000000,
+  TelephonyObjects1764360000000,
   DialingPlans1764370000000,
 ];

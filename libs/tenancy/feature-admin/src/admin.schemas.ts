@@ -158,11 +158,19 @@ export const PBX_TYPES = {
   'ECMA-323 XML': 2555,
 } as const satisfies Record<string, number>;
 export type PbxType = keyof typeof PBX_TYPES;
+/** Default user name of a PBX type (guide 4.1.2: Cisco UC500, type Cisco CME, user 'OCT_CME' by default). */
+export const PBX_DEFAULT_USERNAMES: Partial<Record<PbxType, string>> = { 'Cisco CME': 'OCT_CME' };
+/**
+ * PBX types where the suite listens and the desk phones connect to it (guide 11.2.2, snom DEVICE):
+ * the IP is then the listening address, 0.0.0.0 by default ("not useful anyway").
+ */
+export const LISTENING_PBX_TYPES: readonly PbxType[] = ['snom DEVICE'];
 
 export const createCstaLinkSchema = z
   .object({
     name: name(100),
-    host,
+    /** Required, except for the listening types (0.0.0.0 by default). */
+    host: host.optional(),
     port: port.optional(),
     pbxType: z.enum(Object.keys(PBX_TYPES) as [PbxType, ...PbxType[]]),
     pbxDomain: z.string().trim().max(200).optional(),
@@ -172,7 +180,10 @@ export const createCstaLinkSchema = z
     capacity: z.number().int().min(1).max(100_000).default(500),
     enabled: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((l, ctx) => {
+    if (l.host === undefined && !LISTENING_PBX_TYPES.includes(l.pbxType)) ctx.addIssue({ code: 'custom', path: ['host'], message: 'required: the IP address or name of the PBX' });
+  });
 export const updateCstaLinkSchema = z
   .object({
     name: name(100),

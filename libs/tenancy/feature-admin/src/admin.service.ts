@@ -6,6 +6,7 @@ import { assertCompanyAccess, AuditRepository, type AdminPrincipal, type AuditEn
 import { TenancyRepository, type DeviceFields, type DomainEntity, type UserEntity } from '@tws/tenancy-data-access';
 import type { Logger } from '@tws/logging';
 import {
+  PBX_DEFAULT_USERNAMES,
   PBX_TYPES,
   type CreateCompany,
   type CreateCstaLink,
@@ -257,11 +258,11 @@ export class AdminService {
     const l = await this.repo.createCstaLink({
       domainId,
       name: input.name,
-      host: input.host,
+      host: input.host ?? '0.0.0.0',
       port: input.port ?? PBX_TYPES[input.pbxType],
       pbxType: input.pbxType,
       pbxDomain: input.pbxDomain ?? null,
-      username: input.username ?? null,
+      username: input.username ?? PBX_DEFAULT_USERNAMES[input.pbxType] ?? null,
       passwordSealed: this.seal(input.password) ?? null,
       capacity: input.capacity,
       enabled: input.enabled,

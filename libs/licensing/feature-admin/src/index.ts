@@ -1,0 +1,2 @@
+export * from './licences.module';
+export * from './licences.schemas';

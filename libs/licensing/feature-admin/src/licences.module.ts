@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuditRepository } from '@tws/identity-data-access';
+import { LicenceRepository, LicenceUsageRepository } from '@tws/licensing-data-access';
+import { LicencesController } from './licences.controller';
+import { LicencesService } from './licences.service';
+
+/** Security / Licences of the admin API (`/api/admin/v1/licences`). */
+@Module({
+  controllers: [LicencesController],
+  providers: [LicenceRepository, LicenceUsageRepository, AuditRepository, LicencesService],
+})
+export class LicensingAdminModule {}

@@ -1,0 +1,2 @@
+export * from './licence-file';
+export * from './licence-keys';

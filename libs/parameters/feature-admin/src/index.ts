@@ -1,0 +1,2 @@
+export * from './parameters.module';
+export * from './parameter-resolver.service';

@@ -1,0 +1,2 @@
+export * from './telephony-admin.module';
+export * from './telephony.schemas';
