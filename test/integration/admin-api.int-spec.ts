@@ -67,6 +67,7 @@ describe('admin API: administrators, sign-in and tenant isolation', () => {
     const first = await login('tws', 'tws');
     assert.equal(first.status, 200);
     assert.equal(first.body.mustChangePassword, true);
+    assert.equal(first.body.bootMode, true, 'boot mode: no company and domain yet');
     const other = await login('tws', 'tws'); // a second session, revoked by the change below
     const blocked = await call('GET', '/api/admin/v1/companies', undefined, first.body.token);
     assert.equal(blocked.status, 403);
@@ -116,6 +117,7 @@ describe('admin API: administrators, sign-in and tenant isolation', () => {
     }
     const stored = await pg.query('SELECT password_sealed FROM csta_link');
     assert.ok(stored.rows.every((r) => r.password_sealed.startsWith('v1:') && !r.password_sealed.includes('pbx-secret')), 'sealed at rest');
+    assert.equal((await call('GET', '/api/admin/v1/auth/me', undefined, root)).body.bootMode, false, 'boot mode ends with the first domain');
     const admA = await call('POST', '/api/admin/v1/admin-users', { username: 'adm-a', password: 'first-pass-a', companyIds: [ids['companyA']] }, root);
     assert.equal(admA.status, 201);
     assert.equal(admA.body.mustChangePassword, true);

@@ -158,14 +158,17 @@ describe('groups, authorizations and effective rights', () => {
     const dir = await ok(grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['paris'], subjects: [{ type: 'group', id: id['all'] }, { type: 'group', id: id['allNice'] }] }), 201);
     assert.equal(dir.length, 2);
     assert.deepEqual([dir[0].objectKind, dir[0].subjectName, dir[1].subjectDomainId], ['directory', 'All', id['nice']]);
-    // Directories for phone queues and intercom groups (9.1.7, 9.2.2): any uuid until their tables exist.
-    id['queue'] = randomUUID();
-    await ok(grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['paris'], subjects: [{ type: 'phone-queue', id: id['queue'], domainId: id['paris'] }, { type: 'intercom-group', id: randomUUID(), domainId: id['nice'] }] }), 201);
+    // Directories for phone queues and intercom groups (9.1.7, 9.2.2); those must exist.
+    id['queue'] = (await pg.query(`INSERT INTO phone_queue (domain_id, name, number, protocol) VALUES ($1, 'Standard', '4900', 'CSTA') RETURNING id`, [id['paris']])).rows[0].id;
+    id['intercom'] = (await pg.query(`INSERT INTO intercom_group (domain_id, name) VALUES ($1, 'Hotline') RETURNING id`, [id['nice']])).rows[0].id;
+    const ghost = await grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['paris'], subjects: [{ type: 'intercom-group', id: randomUUID(), domainId: id['nice'] }] });
+    assert.equal(ghost.status, 400);
+    assert.match(ghost.body.message, /no intercom-group .* in this company/);
+    await ok(grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['paris'], subjects: [{ type: 'phone-queue', id: id['queue'], domainId: id['paris'] }, { type: 'intercom-group', id: id['intercom'], domainId: id['nice'] }] }), 201);
 
     // Calendars of group Commerce (paris) to erin (nice); intercom group of nice to alice (paris).
     const cal = await ok(grant({ objectType: 'calendar', objectRef: id['commerce'], subjects: [{ type: 'user', id: id['erin'] }, { type: 'user', id: id['dave'] }] }), 201);
     assert.deepEqual([cal[0].objectKind, cal[0].objectName, cal[0].objectDomainId], ['group', 'Commerce', id['paris']]);
-    id['intercom'] = randomUUID();
     await ok(grant({ objectType: 'intercom-group', objectRef: id['intercom'], objectDomainId: id['nice'], subjects: [{ type: 'user', id: id['alice'] }] }), 201);
 
     const before = await grants();

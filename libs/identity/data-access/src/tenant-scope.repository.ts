@@ -11,6 +11,12 @@ export class TenantScopeRepository {
     return r[0]?.company_id;
   }
 
+  /** Boot mode of the original (3.2): no company with a domain exists yet. */
+  async bootMode(): Promise<boolean> {
+    const r: unknown[] = await this.db.dataSource.query('SELECT 1 FROM domain LIMIT 1');
+    return r.length === 0;
+  }
+
   async companyExists(companyId: string): Promise<boolean> {
     const r: unknown[] = await this.db.dataSource.query('SELECT 1 FROM company WHERE id = $1', [companyId]);
     return r.length > 0;

@@ -61,8 +61,9 @@ export class AdminAuthController {
   @Get('me')
   @AllowedBeforePasswordChange()
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in administrator; bootMode is true until a company has a domain (guide 3.2)' })
   me(@CurrentAdmin() admin: AdminPrincipal) {
-    return admin;
+    return this.auth.me(admin);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '@tws/crypto';
-import { AdminRepository, AuditRepository, LoginThrottleRepository, type AdminPrincipal, type ThrottlePolicy } from '@tws/identity-data-access';
+import { AdminRepository, AuditRepository, LoginThrottleRepository, TenantScopeRepository, type AdminPrincipal, type ThrottlePolicy } from '@tws/identity-data-access';
 import { ApiError, badRequest } from '@tws/service';
 
 /** Five failures in 15 minutes lock a user name for 15 minutes (whether it exists or not). */
@@ -19,7 +19,13 @@ export class AdminAuthService {
     private readonly admins: AdminRepository,
     private readonly throttle: LoginThrottleRepository,
     private readonly audit: AuditRepository,
+    private readonly scope: TenantScopeRepository,
   ) {}
+
+  /** The signed-in administrator, and whether the installation is still in boot mode. */
+  async me(admin: AdminPrincipal) {
+    return { ...admin, bootMode: await this.scope.bootMode() };
+  }
 
   async login(username: string, password: string, address: string) {
     const keys = [`admin-user:${username.toLowerCase()}`, `admin-ip:${address}`];
@@ -45,6 +51,7 @@ export class AdminAuthService {
       token,
       expiresAt: expiresAt.toISOString(),
       mustChangePassword: admin.mustChangePassword,
+      bootMode: await this.scope.bootMode(),
       admin: { id: admin.id, username: admin.username, superUser: admin.superUser, companyIds: admin.companyIds },
     };
   }

@@ -86,6 +86,19 @@ export class AuthorizationsRepository {
     );
   }
 
+  /** Intercom groups and phone queues of the company among `ids` (object or subject of a right). */
+  async telephonyObjectsOf(companyId: string, ids: string[]): Promise<{ id: string; kind: 'intercom-group' | 'phone-queue'; domainId: string; name: string }[]> {
+    if (ids.length === 0) return [];
+    return this.ds.query(
+      `SELECT i.id, 'intercom-group' AS kind, i.domain_id AS "domainId", i.name
+         FROM intercom_group i JOIN domain d ON d.id = i.domain_id WHERE d.company_id = $1 AND i.id = ANY($2::uuid[])
+       UNION ALL
+       SELECT q.id, 'phone-queue', q.domain_id, q.name
+         FROM phone_queue q JOIN domain d ON d.id = q.domain_id WHERE d.company_id = $1 AND q.id = ANY($2::uuid[])`,
+      [companyId, ids],
+    );
+  }
+
   async find(companyId: string, id: string): Promise<AuthorizationView | undefined> {
     const r: AuthorizationView[] = await this.ds.query(`${VIEW_SQL} WHERE a.company_id = $1 AND a.id = $2`, [companyId, id]);
     return r[0];

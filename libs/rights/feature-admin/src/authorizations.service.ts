@@ -44,15 +44,26 @@ export class AuthorizationsService {
     const objectRef = input.objectType === 'application' ? input.objectRef : input.objectRef.toLowerCase();
     const principalIds = [...(isOwned(input.objectType) ? [objectRef] : []), ...input.subjects.filter((s) => s.type === 'user' || s.type === 'group').map((s) => s.id)];
     const principals = new Map((await this.repo.principalsOf(companyId, principalIds)).map((p) => [p.id, p]));
+    const telephonyIds = [
+      ...(input.objectType === 'intercom-group' || input.objectType === 'phone-queue' ? [objectRef] : []),
+      ...input.subjects.filter((s) => s.type === 'intercom-group' || s.type === 'phone-queue').map((s) => s.id),
+    ].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const telephony = new Map((await this.repo.telephonyObjectsOf(companyId, telephonyIds)).map((t) => [t.id, t]));
     const issues: Issue[] = [];
 
     // The object and its domain.
     let objectDomainId: string | null = null;
     const object = principals.get(objectRef);
     if ((DOMAIN_OBJECT_TYPES as readonly string[]).includes(input.objectType)) {
-      // Directories, intercom groups and phone queues get their tables (and an existence check) with their issues.
+      // Intercom groups and phone queues must exist in the given domain; directories get their
+      // existence check with the directories issue.
       if (!domains.has(input.objectDomainId!)) issues.push({ path: 'objectDomainId', message: `no domain ${input.objectDomainId} in this company` });
       objectDomainId = input.objectDomainId!;
+      if (input.objectType === 'intercom-group' || input.objectType === 'phone-queue') {
+        const t = telephony.get(objectRef);
+        if (!t || t.kind !== input.objectType) issues.push({ path: 'objectRef', message: `no ${input.objectType} ${objectRef} in this company` });
+        else if (t.domainId !== objectDomainId) issues.push({ path: 'objectDomainId', message: `the ${input.objectType} ${t.name} is in domain ${domainName(t.domainId)}` });
+      }
     } else if (input.objectType === 'calendar' || input.objectType === 'call-log') {
       if (!object) issues.push({ path: 'objectRef', message: `no user or group ${objectRef} in this company (whose ${input.objectType} is shared)` });
       else objectDomainId = object.domainId;
@@ -76,9 +87,14 @@ export class AuthorizationsService {
         if (isOwned(input.objectType) && s.id === objectRef) issues.push({ path: `subjects.${i}.id`, message: `is the object itself (a user always sees its own ${input.objectType})` });
         return { type: s.type, id: s.id, domainId: p.domainId };
       }
-      // Phone queues and intercom groups get their tables (and an existence check) with their issues.
-      if (!domains.has(s.domainId!)) issues.push({ path: `subjects.${i}.domainId`, message: `no domain ${s.domainId} in this company` });
-      return { type: s.type, id: s.id, domainId: s.domainId! };
+      // Phone queues and intercom groups (subjects of directory rights) must exist in their domain.
+      const t = telephony.get(s.id);
+      if (!t || t.kind !== s.type) {
+        issues.push({ path: `subjects.${i}.id`, message: `no ${s.type} ${s.id} in this company` });
+        return { type: s.type, id: s.id, domainId: s.domainId ?? '' };
+      }
+      if (s.domainId && s.domainId !== t.domainId) issues.push({ path: `subjects.${i}.domainId`, message: `the ${s.type} ${t.name} is in domain ${domainName(t.domainId)}` });
+      return { type: s.type, id: s.id, domainId: t.domainId };
     });
     if (issues.length === 0) issues.push(...sharingRuleIssues(input.objectType, objectDomainId, subjects, domainName));
     if (issues.length) throw badRequest(`invalid authorization: ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, issues);

@@ -333,6 +333,10 @@ export class Messaging {
         wake?.();
         await messages.close();
         await done;
+        // Make sure the server has seen the unsubscribe before we say "stopped": a message
+        // published meanwhile would go to this dead pull request and wait out ack_wait (30 s)
+        // before a new consumer gets it.
+        if (!this.nc.isClosed()) await this.nc.flush().catch(() => undefined);
       },
     };
   }

@@ -44,6 +44,7 @@ export async function startTestNats(): Promise<LocalNatsServer> {
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.pid`, { force: true });
     },
   };
 }
