@@ -16,14 +16,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after the deadline. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+/** Polls `probe` until it returns a value other than undefined, null or false, or fails after the deadline. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
+      if (v !== undefined && v !== false && v !== null) return v as T;
     } catch (e) {
       lastError = e;
     }
