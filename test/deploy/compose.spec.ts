@@ -228,7 +228,8 @@ test('compose: no literal secret in the file', () => {
   for (const [name, svc] of Object.entries(services)) {
     const env = asMap(svc.environment);
     for (const [key, value] of Object.entries(env)) {
-      if (!/KEY|PASSWORD|SECRET|TOKEN/i.test(key) || value === '') continue;
+      // A public key is not a secret (TWS_LICENCE_PUBLIC_KEY may be empty or defaulted).
+      if (!/KEY|PASSWORD|SECRET|TOKEN/i.test(key) || /PUBLIC/i.test(key) || value === '') continue;
       assert.match(value, REQUIRED_INTERPOLATION, `${name}: ${key} is a literal or has a default; use \${${key}:?...}`);
     }
     if (env.DATABASE_URL) {
