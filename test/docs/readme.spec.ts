@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { baseEnvSchema, secretKeyEnvSchema } from '@tws/config';
 import { SERVICE_NAMES, SERVICES } from '@tws/contracts';
 import { supervisorEnvSchema } from '@tws/supervisor-feature';
+import { cstaServicesEnvSchema } from '@tws/csta-link';
+import { licenceEnvSchema } from '@tws/licensing-feature-admin';
+import { userAuthEnvSchema } from '@tws/user-auth';
 import { repoRoot } from '@tws/testing';
 
 const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
@@ -15,6 +18,9 @@ test('the configuration table documents every variable a service reads', () => {
     ...Object.keys(baseEnvSchema.shape),
     ...Object.keys(secretKeyEnvSchema.shape),
     ...Object.keys(supervisorEnvSchema.shape),
+    ...Object.keys(cstaServicesEnvSchema.shape),
+    ...Object.keys(licenceEnvSchema.shape),
+    ...Object.keys(userAuthEnvSchema.shape),
   ]);
   const missing = [...variables].filter((v) => !readme.includes(`| \`${v}\` |`));
   assert.deepEqual(missing, [], `README configuration table lacks: ${missing.join(', ')}`);

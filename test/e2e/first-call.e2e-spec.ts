@@ -6,11 +6,15 @@ import { http, SuiteHarness } from './suite-harness';
 /**
  * The first call, end to end, on real processes: PBX simulator (CSTA XML over TCP),
  * web-services, cstaservices, eventservices and toolkit-web-services, real Postgres and NATS.
- * configure → make call → the PBX sees MakeCall → answer → hang up → call log from the toolkit.
+ * configure → the user signs in → make call → the PBX sees MakeCall → answer → hang up → call
+ * log from the toolkit.
  */
 describe('first call from PBX to call log', () => {
   const suite = new SuiteHarness();
   let domainId = '';
+  /** alice's access token (TWS authentication, the default method). */
+  let alice = '';
+  const toolkit = (method: string, path: string, body?: unknown, token = alice) => http(method, suite.url('toolkit-web-services', path), body, token);
 
   before(async () => {
     await suite.startInfra();
@@ -30,9 +34,11 @@ describe('first call from PBX to call log', () => {
       username: 'alice',
       firstName: 'Alice',
       lastName: 'Martin',
+      password: 'alice-secret',
       devices: [{ number: '4001', protocol: 'CSTA' }],
     });
     assert.equal(user.status, 201);
+    alice = await suite.signInUser('acme.local', 'alice', 'alice-secret');
     assert.deepEqual(user.body.devices.map((d: { number: string }) => d.number), ['4001']);
     const link = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/csta-links`, {
       name: 'Simulator',
@@ -62,11 +68,7 @@ describe('first call from PBX to call log', () => {
   });
 
   test('make call → the PBX sees MakeCall → answer → hang up → the toolkit returns the call log', async () => {
-    const made = await http('POST', suite.url('toolkit-web-services', '/toolkit/v1/calls'), {
-      domain: 'acme.local',
-      user: 'alice',
-      destination: '+33 1 55 17 18 89',
-    });
+    const made = await toolkit('POST', '/toolkit/v1/calls', { destination: '+33 1 55 17 18 89' });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal(made.body.device, '4001');
     assert.equal(made.body.dialed, '00155171889', 'dialed through the domain dialing plan (guide 5.1 example)');
@@ -82,7 +84,7 @@ describe('first call from PBX to call log', () => {
     assert.equal((await http('POST', `${suite.simulator!.http}/devices/4001/hangup`, {})).status, 200);
 
     const logs = await waitFor('the call in alice’s call log', async () => {
-      const r = await http('GET', suite.url('toolkit-web-services', '/toolkit/v1/call-logs?domain=acme.local&user=alice'));
+      const r = await toolkit('GET', '/toolkit/v1/call-logs');
       return r.body.items.length === 1 ? r.body.items : undefined;
     }, 20_000);
     assert.equal(logs[0].callRef, made.body.callRef);
@@ -99,7 +101,7 @@ describe('first call from PBX to call log', () => {
     assert.equal(call.status, 201);
     await http('POST', `${suite.simulator!.http}/devices/00612345678/hangup`, {});
     const missed = await waitFor('the missed call in the call log', async () => {
-      const r = await http('GET', suite.url('toolkit-web-services', '/toolkit/v1/call-logs?domain=acme.local&user=alice'));
+      const r = await toolkit('GET', '/toolkit/v1/call-logs');
       return r.body.items.find((c: { remoteNumber: string }) => c.remoteNumber === '+33612345678');
     }, 20_000);
     assert.equal(missed.direction, 'incoming');
@@ -108,13 +110,15 @@ describe('first call from PBX to call log', () => {
   });
 
   test('bad input is refused with a clear error and changes nothing', async () => {
-    const noUser = await http('POST', suite.url('toolkit-web-services', '/toolkit/v1/calls'), { domain: 'acme.local', user: 'nobody', destination: '123' });
-    assert.equal(noUser.status, 404);
-    assert.match(noUser.body.message, /user "nobody"/);
-    const badNumber = await http('POST', suite.url('toolkit-web-services', '/toolkit/v1/calls'), { domain: 'acme.local', user: 'alice', destination: 'call me' });
+    const anonymous = await toolkit('POST', '/toolkit/v1/calls', { destination: '123' }, '');
+    assert.equal(anonymous.status, 401, 'the toolkit needs a signed-in user');
+    const forSomeoneElse = await toolkit('POST', '/toolkit/v1/calls', { domain: 'acme.local', user: 'nobody', destination: '123' });
+    assert.equal(forSomeoneElse.status, 403, "the token decides whose device calls");
+    assert.equal(forSomeoneElse.body.error, 'identity_mismatch');
+    const badNumber = await toolkit('POST', '/toolkit/v1/calls', { destination: 'call me' });
     assert.equal(badNumber.status, 400);
     assert.equal(badNumber.body.details[0].path, 'destination');
-    const notJson = await http('POST', suite.url('toolkit-web-services', '/toolkit/v1/calls'), '{"domain":');
+    const notJson = await toolkit('POST', '/toolkit/v1/calls', '{"destination":');
     assert.equal(notJson.status, 400);
     const seen = await http('GET', `${suite.simulator!.http}/requests?since=0`);
     assert.equal(seen.body.requests.filter((r: { type: string }) => r.type === 'MakeCall').length, 1, 'no extra MakeCall reached the PBX');
@@ -123,10 +127,11 @@ describe('first call from PBX to call log', () => {
   test('a device no CTI link monitors gets a 503 that says so', async () => {
     const bob = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/users`, {
       username: 'bob',
+      password: 'bob-secret',
       devices: [{ number: '4777', protocol: 'SIP' }],
     });
     assert.equal(bob.status, 201);
-    const r = await http('POST', suite.url('toolkit-web-services', '/toolkit/v1/calls'), { domain: 'acme.local', user: 'bob', destination: '4001' });
+    const r = await toolkit('POST', '/toolkit/v1/calls', { destination: '4001' }, await suite.signInUser('acme.local', 'bob', 'bob-secret'));
     assert.equal(r.status, 503);
     assert.equal(r.body.error, 'device_not_monitored');
     assert.match(r.body.message, /4777/);
@@ -144,7 +149,7 @@ describe('first call from PBX to call log', () => {
     await http('POST', `${suite.simulator!.http}/devices/4001/answer`, {});
     await http('POST', `${suite.simulator!.http}/devices/4001/hangup`, {});
     const call = await waitFor('the call after the reconnection in the call log', async () => {
-      const r = await http('GET', suite.url('toolkit-web-services', '/toolkit/v1/call-logs?domain=acme.local&user=alice'));
+      const r = await toolkit('GET', '/toolkit/v1/call-logs');
       return r.body.items.find((c: { remoteNumber: string }) => c.remoteNumber === '+4930123456');
     }, 20_000);
     assert.equal(call.direction, 'incoming');

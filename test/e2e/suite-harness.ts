@@ -71,6 +71,13 @@ export class SuiteHarness {
   }
   adminToken = '';
 
+  /** Signs a user in at web-services (POST /api/v1/auth/login) and returns its access token. */
+  async signInUser(domain: string, username: string, password?: string): Promise<string> {
+    const r = await http('POST', this.url('web-services', '/api/v1/auth/login'), { domain, username, ...(password ? { password } : {}) });
+    if (r.status !== 200) throw new Error(`user sign-in failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.accessToken as string;
+  }
+
   /** A call to the admin API of web-services with the administrator's token. */
   admin<T = any>(method: string, path: string, body?: unknown) {
     return http<T>(method, this.url('web-services', path), body, this.adminToken);

@@ -70,12 +70,23 @@ describe('supervisor: the suite on one host, in demo mode', () => {
     }
   });
 
-  test('demo mode: call logs grow through the toolkit API', async () => {
-    const url = `http://127.0.0.1:${ports['toolkit-web-services']}/toolkit/v1/call-logs`;
+  test('demo mode: the demo users sign in to the toolkit, and their call logs grow', async () => {
+    const toolkit = `http://127.0.0.1:${ports['toolkit-web-services']}/toolkit/v1`;
+    assert.match(sup.output(), /Sign in as alice: +TOKEN=\$\(curl -s http:\/\/localhost:\d+\/toolkit\/v1\/auth\/login .*"password":"demo-alice"/, 'the printed example signs in');
+    const tokens: string[] = [];
+    for (const user of ['alice', 'bob', 'carol']) {
+      const r = await fetch(`${toolkit}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain: 'demo.local', username: user, password: `demo-${user}` }),
+      });
+      assert.equal(r.status, 200, `${user} signs in with the demo password the README gives`);
+      tokens.push(((await r.json()) as { accessToken: string }).accessToken);
+    }
     const count = async () => {
       let n = 0;
-      for (const user of ['alice', 'bob', 'carol']) {
-        const r = await fetch(`${url}?domain=demo.local&user=${user}`);
+      for (const token of tokens) {
+        const r = await fetch(`${toolkit}/call-logs`, { headers: { authorization: `Bearer ${token}` } });
         n += ((await r.json()) as { items: unknown[] }).items.length;
       }
       return n;

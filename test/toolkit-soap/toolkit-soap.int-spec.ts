@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { CallCommands, type CallCommand } from '@tws/contracts';
+import { AuthLogin, AuthVerify, CallCommands, type CallCommand, type VerifiedToken } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
+import { Messaging, RemoteError, type LocalNatsServer } from '@tws/messaging';
 import {
   createTestDatabase,
   freePort,
@@ -35,10 +35,11 @@ type ZeepOutcome =
 
 /**
  * toolkit-web-services as a real process, called through its WSDL by zeep (python3-zeep), a
- * SOAP client we did not write: call logs seeded in Postgres come back, MakeCall reaches the
- * CTI link on NATS (played here by the test), and every failure is a SOAP 1.1 Fault carrying
- * the same code and message as the REST face. Hostile or broken XML gets a Client fault and
- * leaves the service running.
+ * SOAP client we did not write: Login and token checks reach web-services' authentication on
+ * NATS, call logs seeded in Postgres come back, MakeCall reaches the CTI link on NATS (both
+ * played here by the test; test/integration/user-auth.int-spec.ts runs the real
+ * authentication), and every failure is a SOAP 1.1 Fault carrying the same code and message as
+ * the REST face. Hostile or broken XML gets a Client fault and leaves the service running.
  */
 describe('toolkit SOAP face (zeep against the real service)', () => {
   let db: TestDatabase;
@@ -50,18 +51,22 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
   let wsdlUrl: string;
   let domainId: string;
   const commands: CallCommand[] = [];
+  /** Access tokens web-services (played by the test) accepts, and whose they are. */
+  const tokens: Record<string, VerifiedToken> = {};
+  const as = (user: 'alice' | 'bob') => ({ AuthToken: `twsu_${user}` });
 
-  const zeep = async (operation: string, args: Record<string, unknown>): Promise<ZeepOutcome> => {
+  const zeep = async (operation: string, args: Record<string, unknown>, soapHeaders: Record<string, string> = {}): Promise<ZeepOutcome> => {
     try {
-      const { stdout } = await run(PYTHON, [ZEEP_CALL, wsdlUrl, operation, JSON.stringify(args)], { timeout: 60_000 });
+      const { stdout } = await run(PYTHON, [ZEEP_CALL, wsdlUrl, operation, JSON.stringify(args), JSON.stringify(soapHeaders)], { timeout: 60_000 });
       return JSON.parse(stdout) as ZeepOutcome;
     } catch (e) {
       const err = e as { stderr?: string; message: string };
       throw new Error(`zeep ${operation} failed: ${err.stderr || err.message}\n--- service output ---\n${sut.output().slice(-3000)}`);
     }
   };
-  const rest = async (path: string, init?: RequestInit) => {
-    const r = await fetch(`${base}/toolkit/v1/${path}`, init);
+  /** A REST call to the toolkit, as alice unless another token (or '' for none) is given. */
+  const rest = async (path: string, init: RequestInit = {}, token = 'twsu_alice') => {
+    const r = await fetch(`${base}/toolkit/v1/${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
     return { status: r.status, body: (await r.json()) as any };
   };
   const postRaw = async (body: string) => {
@@ -87,6 +92,16 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     ]) {
       const user = await pg.query(`INSERT INTO tws_user (domain_id, username) VALUES ($1, $2) RETURNING id`, [domainId, username]);
       await pg.query(`INSERT INTO device (user_id, domain_id, number, protocol) VALUES ($1, $2, $3, 'CSTA')`, [user.rows[0].id, domainId, device]);
+      tokens[`twsu_${username}`] = {
+        userId: user.rows[0].id,
+        username: username!,
+        domainId,
+        domain: 'acme.example',
+        companyId: company.rows[0].id,
+        expiresAt: new Date(Date.now() + 900_000).toISOString(),
+        method: 'TWS',
+        application: null,
+      };
     }
     // alice (201): an answered outgoing call, then a missed incoming one, then one still ringing
     // (not in the log until it ends); bob's call is not hers.
@@ -104,6 +119,17 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     cti.serve(CallCommands, CallCommands.subject(domainId, '201'), async (command) => {
       commands.push(command);
       return { callRef: 'L1:4711' };
+    });
+    // web-services' authentication, as the toolkit sees it on NATS.
+    cti.serve(AuthVerify, AuthVerify.subject(), async ({ token }) => {
+      const who = tokens[token];
+      if (!who) throw new RemoteError('unauthenticated', 'access token unknown, expired or revoked: refresh it or sign in again');
+      return who;
+    });
+    cti.serve(AuthLogin, AuthLogin.subject(), async (req) => {
+      if (req.username !== 'alice' || req.password !== 'alice-pw') throw new RemoteError('invalid_credentials', 'wrong domain, user name or password');
+      const { expiresAt, method: _m, application: _a, ...user } = tokens['twsu_alice']!;
+      return { tokenType: 'Bearer', accessToken: 'twsu_alice', accessExpiresAt: expiresAt, refreshToken: 'twsr_alice', refreshExpiresAt: expiresAt, method: 'TWS', user };
     });
     await cti.nc.flush();
 
@@ -135,6 +161,8 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     const wsdl = await r.text();
     assert.match(wsdl, /targetNamespace="urn:tws:toolkit:1"/);
     assert.match(wsdl, /<wsdl:service name="TwsToolkit">/);
+    assert.match(wsdl, /<wsdl:operation name="Login">/);
+    assert.match(wsdl, /<soap:header message="tns:AuthTokenHeader" part="AuthToken" use="literal"\/>/);
     assert.ok(wsdl.includes(`<soap:address location="${base}/toolkit/soap"/>`), 'soap:address points back at this server');
     const file = join(mkdtempSync(join(tmpdir(), 'tws-wsdl-')), 'toolkit.wsdl');
     writeFileSync(file, wsdl);
@@ -146,8 +174,20 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     }
   });
 
-  test('GetCallLogs returns the completed calls of the user, newest first, as REST does', async () => {
-    const soap = await zeep('GetCallLogs', { domain: 'acme.example', user: 'alice' });
+  test('Login answers the tokens; a wrong password is a Client fault invalid_credentials, as REST answers 401', async () => {
+    const soap = await zeep('Login', { domain: 'acme.example', username: 'alice', password: 'alice-pw' });
+    assert.ok(soap.ok, JSON.stringify(soap));
+    assert.equal(soap.result.accessToken, 'twsu_alice');
+    assert.equal(soap.result.username, 'alice');
+    assert.equal(soap.result.method, 'TWS');
+    const wrong = await zeep('Login', { domain: 'acme.example', username: 'alice', password: 'guess' });
+    const viaRest = await rest('auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ domain: 'acme.example', username: 'alice', password: 'guess' }) }, '');
+    assert.equal(viaRest.status, 401);
+    assert.deepEqual(wrong, { ok: false, fault: { faultcode: 'soap:Client', faultstring: viaRest.body.message, code: 'invalid_credentials' } });
+  });
+
+  test('GetCallLogs returns the completed calls of the token user, newest first, as REST does', async () => {
+    const soap = await zeep('GetCallLogs', {}, as('alice'));
     assert.ok(soap.ok, JSON.stringify(soap));
     const items = soap.result as Record<string, unknown>[];
     assert.deepEqual(
@@ -163,7 +203,7 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     assert.equal(items[0]!['answeredAt'], null);
 
     // The same use case behind both faces: same rows, same values (dates parsed, absent = null).
-    const viaRest = await rest('call-logs?domain=acme.example&user=alice');
+    const viaRest = await rest('call-logs');
     assert.equal(viaRest.status, 200);
     const normalized = (c: Record<string, unknown>) =>
       Object.fromEntries(
@@ -173,45 +213,61 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
   });
 
   test('GetCallLogs honours limit', async () => {
-    const soap = await zeep('GetCallLogs', { domain: 'acme.example', user: 'alice', limit: 1 });
+    const soap = await zeep('GetCallLogs', { limit: 1, token: 'twsu_alice' });
     assert.ok(soap.ok, JSON.stringify(soap));
     assert.deepEqual((soap.result as { callRef: string }[]).map((c) => c.callRef), ['L1:101']);
   });
 
-  test('an unknown user is a Client fault with code not_found and the REST message', async () => {
-    const soap = await zeep('GetCallLogs', { domain: 'acme.example', user: 'nobody' });
-    const viaRest = await rest('call-logs?domain=acme.example&user=nobody');
-    assert.equal(viaRest.status, 404);
-    assert.deepEqual(soap, { ok: false, fault: { faultcode: 'soap:Client', faultstring: viaRest.body.message, code: 'not_found' } });
-    assert.equal(viaRest.body.message, 'user "nobody" in domain "acme.example" not found');
+  test('no token or an unknown one is a Client fault unauthenticated, as REST answers 401', async () => {
+    const soap = await zeep('GetCallLogs', {});
+    const viaRest = await rest('call-logs', {}, '');
+    assert.equal(viaRest.status, 401);
+    assert.deepEqual(soap, { ok: false, fault: { faultcode: 'soap:Client', faultstring: viaRest.body.message, code: 'unauthenticated' } });
+    const forged = await zeep('GetCallLogs', {}, { AuthToken: 'twsu_mallory' });
+    const forgedRest = await rest('call-logs', {}, 'twsu_mallory');
+    assert.equal(forgedRest.status, 401);
+    assert.deepEqual(forged, { ok: false, fault: { faultcode: 'soap:Client', faultstring: forgedRest.body.message, code: 'unauthenticated' } });
+  });
+
+  test("domain and user, when given, must name the token's user: another user is a Client fault identity_mismatch", async () => {
+    const same = await zeep('GetCallLogs', { domain: 'acme.example', user: 'alice' }, as('alice'));
+    assert.ok(same.ok);
+    const other = await zeep('GetCallLogs', { domain: 'acme.example', user: 'bob' }, as('alice'));
+    const viaRest = await rest('call-logs?domain=acme.example&user=bob');
+    assert.equal(viaRest.status, 403);
+    assert.deepEqual(other, { ok: false, fault: { faultcode: 'soap:Client', faultstring: viaRest.body.message, code: 'identity_mismatch' } });
   });
 
   test('an invalid request is a Client fault with code bad_request naming the field', async () => {
-    const soap = await zeep('MakeCall', { domain: 'acme.example', user: 'alice', destination: 'call me' });
+    const soap = await zeep('MakeCall', { destination: 'call me' }, as('alice'));
     assert.ok(!soap.ok);
     assert.equal(soap.fault.faultcode, 'soap:Client');
     assert.equal(soap.fault.code, 'bad_request');
     assert.match(soap.fault.faultstring, /^invalid MakeCall request: destination: digits/);
-    const limit = await zeep('GetCallLogs', { domain: 'acme.example', user: 'alice', limit: 501 });
+    const limit = await zeep('GetCallLogs', { limit: 501 }, as('alice'));
     assert.ok(!limit.ok);
     assert.equal(limit.fault.code, 'bad_request');
     assert.match(limit.fault.faultstring, /limit/);
   });
 
   test('MakeCall when no CTI link monitors the device is a Server fault device_not_monitored', async () => {
-    const soap = await zeep('MakeCall', { domain: 'acme.example', user: 'bob', destination: '0611' });
-    const viaRest = await rest('calls', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ domain: 'acme.example', user: 'bob', destination: '0611' }),
-    });
+    const soap = await zeep('MakeCall', { destination: '0611' }, as('bob'));
+    const viaRest = await rest(
+      'calls',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ destination: '0611' }),
+      },
+      'twsu_bob',
+    );
     assert.equal(viaRest.status, 503);
     assert.deepEqual(soap, { ok: false, fault: { faultcode: 'soap:Server', faultstring: viaRest.body.message, code: 'device_not_monitored' } });
   });
 
   test('MakeCall sends makeCall to the link monitoring the device and returns its call reference', async () => {
     commands.length = 0;
-    const soap = await zeep('MakeCall', { domain: 'acme.example', user: 'alice', destination: '+49 (40) 123-4567' });
+    const soap = await zeep('MakeCall', { destination: '+49 (40) 123-4567' }, as('alice'));
     assert.deepEqual(soap, { ok: true, result: { device: '201', destination: '+49401234567', callRef: 'L1:4711' } });
     assert.deepEqual(commands, [{ command: 'makeCall', destination: '+49401234567' }]);
   });

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Calls one operation of the TWS toolkit SOAP service with zeep, a SOAP client we did not write.
 
-usage: zeep_call.py WSDL_URL OPERATION [JSON_ARGS]
+usage: zeep_call.py WSDL_URL OPERATION [JSON_ARGS [JSON_SOAP_HEADERS [JSON_HTTP_HEADERS]]]
+
+JSON_SOAP_HEADERS: SOAP Header entries declared by the WSDL, e.g. {"AuthToken": "twsu_..."}.
+JSON_HTTP_HEADERS: extra HTTP headers on every request (e.g. what a reverse proxy would add).
 
 Prints one JSON line: {"ok": true, "result": ...} when the operation answered, or
 {"ok": false, "fault": {"faultcode", "faultstring", "code"}} for a SOAP Fault (exit 0 both ways).
@@ -14,6 +17,7 @@ import sys
 import zeep
 import zeep.exceptions
 import zeep.helpers
+import zeep.transports
 
 
 def to_json(value):
@@ -25,8 +29,14 @@ def to_json(value):
 def main():
     wsdl_url, operation = sys.argv[1], sys.argv[2]
     args = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
-    client = zeep.Client(wsdl_url)
+    soap_headers = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
+    http_headers = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    transport = zeep.transports.Transport()
+    transport.session.headers.update(http_headers)
+    client = zeep.Client(wsdl_url, transport=transport)
     try:
+        if soap_headers:
+            args["_soapheaders"] = soap_headers
         result = client.service[operation](**args)
         out = {"ok": True, "result": zeep.helpers.serialize_object(result, dict)}
     except zeep.exceptions.Fault as fault:

@@ -6,3 +6,5 @@ export * from './service-control';
 export * from './applications';
 export * from './parameters';
 export * from './rights';
+export * from './auth';
+export * from './directories';

@@ -18,10 +18,45 @@ export const TELEPHONY_EVENT_KINDS = [
   'callCleared',
   'forwarding',
   'doNotDisturb',
+  /** The link went up or down (see `LINK_EVENT_DEVICE`); carries `linkUp`. */
+  'linkState',
 ] as const;
 export type TelephonyEventKind = (typeof TELEPHONY_EVENT_KINDS)[number];
 
 export const LOCAL_CONNECTION_STATES = ['null', 'initiated', 'alerting', 'connected', 'hold', 'queued', 'fail'] as const;
+export type LocalState = (typeof LOCAL_CONNECTION_STATES)[number];
+
+/**
+ * Forwarding types of the normalized model (ECMA-269's, without the CSTA spelling): immediate,
+ * on busy, on no answer, on do-not-disturb, each also limited to internal or external callers.
+ */
+export const FORWARDING_TYPES = [
+  'immediate',
+  'busy',
+  'noAnswer',
+  'doNotDisturb',
+  'immediateInternal',
+  'immediateExternal',
+  'busyInternal',
+  'busyExternal',
+  'noAnswerInternal',
+  'noAnswerExternal',
+  'doNotDisturbInternal',
+  'doNotDisturbExternal',
+] as const;
+export type ForwardingType = (typeof FORWARDING_TYPES)[number];
+
+/**
+ * `device` of a `linkState` event: such an event is about a whole link, not one device. Not a
+ * dialable number, so it never clashes with a real device; subject `tws.evt.<domainId>.~link.linkState`.
+ */
+export const LINK_EVENT_DEVICE = '~link';
+
+/**
+ * Cause of the events a link service makes up after a link loss (resynchronization from
+ * SnapshotDevice), e.g. the `callCleared` of a call that ended while the link was down.
+ */
+export const RESYNC_CAUSE = 'resynchronized';
 
 /** A subject token must not contain NATS separators or wildcards. */
 export const subjectToken = z
@@ -49,6 +84,18 @@ export const telephonyEventSchema = z.object({
   releasingDevice: z.string().max(64).optional(),
   localState: z.enum(LOCAL_CONNECTION_STATES).optional(),
   cause: z.string().max(64).optional(),
+  /** forwarding: which forwarding changed, whether it is now on, and where it sends calls. */
+  forwardingType: z.enum(FORWARDING_TYPES).optional(),
+  forwardingOn: z.boolean().optional(),
+  forwardTo: z.string().max(64).optional(),
+  /** doNotDisturb: whether do-not-disturb is now on. */
+  doNotDisturbOn: z.boolean().optional(),
+  /** linkState: the link's new state (`up` once every monitor is back; `down` as soon as it is lost). */
+  linkUp: z.boolean().optional(),
+  /** linkState: devices monitored on the link now. */
+  monitoredDevices: z.number().int().nonnegative().optional(),
+  /** linkState: why the link went down. */
+  reason: z.string().max(500).optional(),
   /** ISO timestamp at which the link service received the event. */
   occurredAt: z.string().datetime({ offset: true }),
 });
@@ -69,15 +116,89 @@ export const TelephonyEvents = defineContract(
   telephonyEventSchema,
 );
 
-/** Call-control commands, addressed to the device; answered by whichever link instance monitors it. */
+const callRef = z.string().min(1).max(200);
+const destination = z.string().trim().min(1).max(64);
+/** The two calls of a device that transfer, conference, alternate and reconnect act on. */
+const twoCalls = { heldCallRef: callRef, activeCallRef: callRef };
+
+/**
+ * Call-control commands, addressed to the device; answered by whichever link instance monitors
+ * it. Calls are named by their call reference (as in the events); destinations are what the
+ * PBX dials (already through the dialing plan).
+ */
 export const callCommandSchema = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('makeCall'), destination: z.string().trim().min(1).max(64) }),
-  z.object({ command: z.literal('answerCall'), callRef: z.string().min(1) }),
-  z.object({ command: z.literal('clearConnection'), callRef: z.string().min(1) }),
+  z.object({ command: z.literal('makeCall'), destination }),
+  z.object({ command: z.literal('answerCall'), callRef }),
+  /** Hangs this device up; the call goes on if others remain (conference). */
+  z.object({ command: z.literal('clearConnection'), callRef }),
+  /** Ends the call for every party. */
+  z.object({ command: z.literal('clearCall'), callRef }),
+  z.object({ command: z.literal('holdCall'), callRef }),
+  z.object({ command: z.literal('retrieveCall'), callRef }),
+  /** Holds `callRef` and calls `destination`; returns the consultation call's reference. */
+  z.object({ command: z.literal('consultationCall'), callRef, destination }),
+  /** Connects the other parties of the two calls together and drops this device. */
+  z.object({ command: z.literal('transferCall'), ...twoCalls }),
+  /** Sends `callRef` to `destination` without consultation (blind transfer). */
+  z.object({ command: z.literal('singleStepTransfer'), callRef, destination }),
+  z.object({ command: z.literal('conferenceCall'), ...twoCalls }),
+  /** Holds the active call and takes the held one back (toggle). */
+  z.object({ command: z.literal('alternateCall'), ...twoCalls }),
+  /** Hangs up the active call and takes the held one back. */
+  z.object({ command: z.literal('reconnectCall'), ...twoCalls }),
+  /** Sends a call ringing at this device to `destination`. */
+  z.object({ command: z.literal('deflectCall'), callRef, destination }),
+  z.object({
+    command: z.literal('setForwarding'),
+    forwardingType: z.enum(FORWARDING_TYPES),
+    on: z.boolean(),
+    /** Required to switch a forwarding on. */
+    destination: destination.optional(),
+    ringCount: z.number().int().min(1).max(99).optional(),
+  }),
+  z.object({ command: z.literal('getForwarding') }),
+  z.object({ command: z.literal('setDoNotDisturb'), on: z.boolean() }),
+  z.object({ command: z.literal('getDoNotDisturb') }),
+  /** The calls at this device as the PBX sees them now. */
+  z.object({ command: z.literal('snapshotDevice') }),
+  /** The parties of a call as the PBX sees them now. */
+  z.object({ command: z.literal('snapshotCall'), callRef }),
 ]);
 export type CallCommand = z.infer<typeof callCommandSchema>;
+export type CallCommandName = CallCommand['command'];
 
-export const callCommandResultSchema = z.object({ callRef: z.string().optional() });
+export const forwardingStateSchema = z.object({
+  forwardingType: z.enum(FORWARDING_TYPES),
+  on: z.boolean(),
+  destination: z.string().optional(),
+  ringCount: z.number().int().optional(),
+});
+export type ForwardingState = z.infer<typeof forwardingStateSchema>;
+
+/** What a command returns; each command fills the fields that concern it (documented per command in docs/csta.md). */
+export const callCommandResultSchema = z.object({
+  /** The call acted on or created (consultation, transfer, conference: the resulting call of this device). */
+  callRef: z.string().optional(),
+  /** getForwarding. */
+  forwarding: z.array(forwardingStateSchema).optional(),
+  /** getDoNotDisturb. */
+  doNotDisturbOn: z.boolean().optional(),
+  /** snapshotDevice: this device's calls. */
+  calls: z.array(z.object({ callRef: z.string(), localState: z.enum(LOCAL_CONNECTION_STATES).optional() })).optional(),
+  /** snapshotCall: the parties of the call (device as the PBX names it; absent when it did not say). */
+  parties: z.array(z.object({ device: z.string().optional(), localState: z.enum(LOCAL_CONNECTION_STATES).optional() })).optional(),
+});
+export type CallCommandResult = z.infer<typeof callCommandResultSchema>;
+
+/**
+ * Error codes of call commands (the `code` of the error reply):
+ * - `pbx_refused`: the PBX answered with a CSTAErrorCode; `details[0]` is `{ category, value }`
+ *   and the message says what it means ("the call no longer exists on the PBX");
+ * - `not_found`: the call reference names no active call of this device on the link;
+ * - `unavailable`: the link is down or the PBX did not answer in time (retry later);
+ * - `bad_request`: the command is incomplete (e.g. forwarding on without a destination).
+ */
+export const CALL_COMMAND_ERRORS = ['pbx_refused', 'not_found', 'unavailable', 'bad_request'] as const;
 
 export const CallCommands = defineRequest(
   'call command',
@@ -96,6 +217,105 @@ export const linkStateSchema = z.object({
   lastError: z.string().optional(),
   owner: z.string(),
   updatedAt: z.string(),
+  /** Where the link goes (guide 10.4 "Host", "Port") and how many devices it may monitor ("Count"). */
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  capacity: z.number().int().optional(),
+  pbxType: z.string().optional(),
 });
 export type LinkState = z.infer<typeof linkStateSchema>;
 export const LINK_STATE_BUCKET = 'tws_link_state';
+
+// ---------------------------------------------------------------------------------------------
+// Operations (guide 10.4 provider states, 10.5 device states, 10.6 PDU traces)
+
+/** One CTI provider (PBX link) as guide 10.4 shows it, plus what helps diagnose it. */
+export const providerStateSchema = z.object({
+  linkId: z.string().uuid(),
+  name: z.string(),
+  protocol: z.enum(['CSTA', 'VTIXML']),
+  pbxType: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  /** Guide "Connected": the session is up. */
+  connected: z.boolean(),
+  state: z.enum(['connecting', 'up', 'down']),
+  /** Guide "Current": devices monitored right now. */
+  monitoredDevices: z.number().int().nonnegative(),
+  /** Guide "Count": the most devices the link may monitor. */
+  capacity: z.number().int().nonnegative(),
+  /** Devices configured for the link beyond its capacity (not monitored). */
+  overCapacity: z.number().int().nonnegative(),
+  domainId: z.string().uuid(),
+  domainName: z.string().optional(),
+  activeCalls: z.number().int().nonnegative(),
+  lastError: z.string().optional(),
+  /** When the current session came up / the link was lost (ISO). */
+  upSince: z.string().optional(),
+  downSince: z.string().optional(),
+  /** Instance that drives the link. */
+  owner: z.string(),
+});
+export type ProviderState = z.infer<typeof providerStateSchema>;
+
+export const CtiProviderStates = defineRequest(
+  'CTI provider states',
+  'tws.cti.ops.providers',
+  () => 'tws.cti.ops.providers',
+  z.object({ domainId: z.string().uuid().optional() }).strict(),
+  replyEnvelope(z.object({ providers: z.array(providerStateSchema) })),
+);
+
+/** One device as guide 10.5 shows it (site, cluster and CCos only exist on VTI-XML links). */
+export const deviceStateSchema = z.object({
+  device: z.string(),
+  domainId: z.string().uuid(),
+  linkId: z.string().uuid(),
+  /** Guide "Provider": the PBX address of the link. */
+  provider: z.string(),
+  /** Guide "State": Connected when the PBX accepted the monitor and the link is up. */
+  state: z.enum(['connected', 'disconnected']),
+  /** Guide "Type": how the device is monitored. */
+  type: z.enum(['cti', 'sipcti']),
+  monitorCrossRefId: z.string().optional(),
+  /** Why the device is not monitored (MonitorStart refused, over capacity, link down). */
+  reason: z.string().optional(),
+  activeCalls: z.number().int().nonnegative(),
+});
+export type DeviceState = z.infer<typeof deviceStateSchema>;
+
+export const CtiDeviceStates = defineRequest(
+  'CTI device states',
+  'tws.cti.ops.devices',
+  () => 'tws.cti.ops.devices',
+  z
+    .object({
+      domainId: z.string().uuid().optional(),
+      /** Guide "First number" / "Last number": an inclusive range compared as numbers when both are numeric. */
+      first: z.string().max(64).optional(),
+      last: z.string().max(64).optional(),
+      limit: z.number().int().min(1).max(100_000).default(1000),
+    })
+    .strict(),
+  replyEnvelope(z.object({ devices: z.array(deviceStateSchema), truncated: z.boolean() })),
+);
+
+/**
+ * PDU traces (guide 10.6): start or stop writing every CSTA message of one device (or `*`, all)
+ * to rotating files in the service's trace folder. Every cstaservices instance applies it; the
+ * reply comes from the first one to answer.
+ */
+export const CtiPduTrace = defineRequest(
+  'CTI PDU trace',
+  'tws.cti.ops.trace',
+  () => 'tws.cti.ops.trace',
+  z
+    .object({
+      action: z.enum(['start', 'stop', 'status']),
+      /** A device number, or `*` for every device (and link-level messages). */
+      device: z.string().trim().min(1).max(64).optional(),
+    })
+    .strict()
+    .refine((r) => r.action === 'status' || r.device !== undefined, { message: 'device: required to start or stop a trace (a number or *)', path: ['device'] }),
+  replyEnvelope(z.object({ tracing: z.array(z.string()), folder: z.string(), files: z.array(z.string()) })),
+);

@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MALFORMED_KINDS, type CstaServer, type MalformedKind } from './csta-server';
 import { PbxError, isDialable, type PbxModel, type SimCall } from './pbx-model';
 import type { RequestLog } from './request-log';
 import type { SimLogger } from './sim-log';
 
 /**
- * HTTP control API of the simulator: play the phones and the network (place, answer, hang up
- * calls), inspect calls and devices, and read back the CSTA requests the switch received.
+ * HTTP control API of the simulator: play the phones and the network (place, answer, hold,
+ * transfer, conference, forward… calls), inspect calls and devices, read back the CSTA requests
+ * the switch received, and inject faults (drop the link, stop keep-alives, delay or reorder
+ * events, send unknown events or malformed frames).
  */
 
 export interface ControlApiOptions {
@@ -17,7 +20,17 @@ export interface ControlApiOptions {
   port: number;
   /** Live figures for /health and /devices. */
   status: () => { cstaPort: number; clients: number; monitorCount: (device: string) => number };
+  /** The CSTA side, for /clients and /faults. */
+  csta?: CstaServer;
 }
+
+/** Short forwarding names accepted by POST /devices/:n/forwarding, beside the ECMA ones. */
+const FORWARDING_ALIASES: Record<string, string> = {
+  immediate: 'forwardImmediate',
+  busy: 'forwardBusy',
+  noAnswer: 'forwardNoAns',
+  doNotDisturb: 'forwardDND',
+};
 
 class HttpError extends Error {
   constructor(
@@ -65,12 +78,22 @@ export class ControlApi {
 
     if (at(['health'], 'GET')) {
       const s = this.options.status();
-      return this.reply(res, 200, { status: 'ok', cstaPort: s.cstaPort, clients: s.clients, calls: model.calls().length });
+      return this.reply(res, 200, {
+        status: 'ok',
+        cstaPort: s.cstaPort,
+        clients: s.clients,
+        calls: model.calls().length,
+        devices: model.deviceCount,
+        ...(this.options.csta ? { monitors: this.options.csta.totalMonitors, sessionStyle: this.options.csta.sessionStyle } : {}),
+      });
     }
     if (at(['devices'], 'GET')) {
       const { monitorCount } = this.options.status();
+      const first = url.searchParams.get('first');
+      const last = url.searchParams.get('last');
+      const inRange = (n: string) => (first === null || compareNumbers(n, first) >= 0) && (last === null || compareNumbers(n, last) <= 0);
       return this.reply(res, 200, {
-        devices: model.devices.map((number) => ({
+        devices: model.devices.filter(inRange).map((number) => ({
           number,
           monitors: monitorCount(number),
           calls: model.callsOf(number).map((c) => ({
@@ -94,15 +117,64 @@ export class ControlApi {
       const call = this.pbx(() => model.clearCall(parts[1]!));
       return this.reply(res, 200, { callId: call.callId });
     }
-    if (at(['devices', '*', 'answer'], 'POST') || at(['devices', '*', 'hangup'], 'POST')) {
+    if (parts[0] === 'devices' && parts.length === 3 && method === 'POST' && Object.hasOwn(DEVICE_ACTIONS, parts[2]!)) {
       const body = await readJson(req);
-      const callId = optionalString(body, 'callId');
       const device = parts[1]!;
-      const call =
-        parts[2] === 'answer'
-          ? this.pbx(() => model.answer(device, callId))
-          : this.pbx(() => model.clearConnection(device, callId));
-      return this.reply(res, 200, { callId: call.callId });
+      const result = this.pbx(() => DEVICE_ACTIONS[parts[2]!]!(model, device, body));
+      this.options.log('info', `control API: ${parts[2]} at ${device}`, { device, ...(result ? { callId: result.callId } : {}) });
+      return this.reply(res, 200, result ? { callId: result.callId } : { ok: true });
+    }
+    if (at(['devices', '*'], 'GET')) {
+      const device = parts[1]!;
+      if (!model.isKnownDevice(device)) throw new HttpError(404, `device ${device} is not an internal device and is in no call`);
+      const { monitorCount } = this.options.status();
+      const features = model.isInternal(device) ? model.featuresOf(device) : undefined;
+      return this.reply(res, 200, {
+        number: device,
+        internal: model.isInternal(device),
+        monitors: monitorCount(device),
+        calls: model.snapshotDevice(device),
+        ...(features ? { doNotDisturb: features.doNotDisturb, forwarding: model.forwardingOf(device) } : {}),
+      });
+    }
+    if (at(['clients'], 'GET')) return this.reply(res, 200, { clients: this.options.csta?.clientList() ?? [] });
+    if (at(['faults'], 'GET')) return this.reply(res, 200, this.csta().faults);
+    if (at(['faults'], 'POST')) {
+      const body = await readJson(req);
+      const faults = this.csta().faults;
+      const keepAlive = optionalBoolean(body, 'keepAlive');
+      const reorder = optionalBoolean(body, 'reorderEvents');
+      const delay = body['eventDelayMs'];
+      if (delay !== undefined && (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 600_000)) {
+        throw new HttpError(400, 'eventDelayMs: must be an integer from 0 to 600000');
+      }
+      if (keepAlive !== undefined) faults.keepAlive = keepAlive;
+      if (reorder !== undefined) faults.reorderEvents = reorder;
+      if (typeof delay === 'number') faults.eventDelayMs = delay;
+      this.options.log('warn', 'fault injection changed', { ...faults });
+      return this.reply(res, 200, faults);
+    }
+    if (at(['faults', 'drop-link'], 'POST')) {
+      const body = await readJson(req);
+      const clientId = body['clientId'];
+      if (clientId !== undefined && (typeof clientId !== 'number' || !Number.isInteger(clientId))) throw new HttpError(400, 'clientId: must be an integer');
+      const refuseMs = body['refuseMs'];
+      if (refuseMs !== undefined && (typeof refuseMs !== 'number' || !Number.isInteger(refuseMs) || refuseMs < 0 || refuseMs > 600_000)) {
+        throw new HttpError(400, 'refuseMs: must be an integer from 0 to 600000');
+      }
+      return this.reply(res, 200, { dropped: this.csta().dropLinks(clientId as number | undefined, refuseMs as number | undefined) });
+    }
+    if (at(['faults', 'unknown-event'], 'POST')) {
+      await readJson(req);
+      return this.reply(res, 200, { sent: this.csta().sendUnknownEvent() });
+    }
+    if (at(['faults', 'malformed-frame'], 'POST')) {
+      const body = await readJson(req);
+      const kind = body['kind'] ?? 'garbage';
+      if (typeof kind !== 'string' || !(MALFORMED_KINDS as readonly string[]).includes(kind)) {
+        throw new HttpError(400, `kind: one of ${MALFORMED_KINDS.join(', ')}`);
+      }
+      return this.reply(res, 200, { sent: this.csta().sendMalformed(kind as MalformedKind) });
     }
     if (at(['requests'], 'GET')) {
       const raw = url.searchParams.get('since') ?? '0';
@@ -110,17 +182,22 @@ export class ControlApi {
       const { requestLog } = this.options;
       return this.reply(res, 200, { last: requestLog.last, requests: requestLog.since(Number(raw)) });
     }
-    const known = ['health', 'devices', 'calls', 'requests'].includes(parts[0] ?? '');
+    const known = ['health', 'devices', 'calls', 'requests', 'clients', 'faults'].includes(parts[0] ?? '');
     throw new HttpError(known ? 405 : 404, `no route ${method} ${url.pathname}`);
   }
 
+  private csta(): CstaServer {
+    if (!this.options.csta) throw new HttpError(404, 'no CSTA server attached');
+    return this.options.csta;
+  }
+
   /** Runs a model operation, mapping its errors to HTTP statuses. */
-  private pbx(op: () => SimCall): SimCall {
+  private pbx<T>(op: () => T): T {
     try {
       return op();
     } catch (e) {
       if (!(e instanceof PbxError)) throw e;
-      const status = { unknownDevice: 404, unknownCall: 404, noConnection: 409, invalidState: 409, invalidNumber: 400 }[e.code];
+      const status = { unknownDevice: 404, unknownCall: 404, noConnection: 409, invalidState: 409, invalidNumber: 400, invalidForwarding: 400 }[e.code];
       throw new HttpError(status, e.message);
     }
   }
@@ -187,6 +264,64 @@ function requireNumber(body: Record<string, unknown>, field: string): string {
   if (!isDialable(value.trim())) throw new HttpError(400, `${field}: "${value}" is not a dialable number (digits, optional leading +, * and #)`);
   return value.trim();
 }
+
+function optionalNumber(body: Record<string, unknown>, field: string): string | undefined {
+  return body[field] === undefined ? undefined : requireNumber(body, field);
+}
+
+function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new HttpError(400, `${field}: must be true or false`);
+  return value;
+}
+
+function requireBoolean(body: Record<string, unknown>, field: string): boolean {
+  const value = optionalBoolean(body, field);
+  if (value === undefined) throw new HttpError(400, `${field}: required (true or false)`);
+  return value;
+}
+
+/** Numeric order for numbers of digits, text order otherwise ("4000" < "10000"). */
+export function compareNumbers(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  if (numeric.test(a) && numeric.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+type DeviceAction = (model: PbxModel, device: string, body: Record<string, unknown>) => SimCall | undefined;
+
+/** POST /devices/:number/<action>: what a user does on the phone (or the network does to it). */
+const DEVICE_ACTIONS: Record<string, DeviceAction> = {
+  answer: (m, d, b) => m.answer(d, optionalString(b, 'callId')),
+  hangup: (m, d, b) => m.clearConnection(d, optionalString(b, 'callId')),
+  hold: (m, d, b) => m.hold(d, optionalString(b, 'callId')),
+  retrieve: (m, d, b) => m.retrieve(d, optionalString(b, 'callId')),
+  consult: (m, d, b) => m.consult(d, requireNumber(b, 'to'), optionalString(b, 'callId')),
+  transfer: (m, d, b) => m.transfer(d, optionalString(b, 'heldCallId'), optionalString(b, 'activeCallId')),
+  conference: (m, d, b) => m.conference(d, optionalString(b, 'heldCallId'), optionalString(b, 'activeCallId')),
+  alternate: (m, d, b) => m.alternate(d, optionalString(b, 'heldCallId'), optionalString(b, 'activeCallId')),
+  reconnect: (m, d, b) => m.reconnect(d, optionalString(b, 'heldCallId'), optionalString(b, 'activeCallId')),
+  'single-step-transfer': (m, d, b) => m.singleStepTransfer(d, requireNumber(b, 'to'), optionalString(b, 'callId')),
+  deflect: (m, d, b) => m.deflect(d, requireNumber(b, 'to'), optionalString(b, 'callId')),
+  'no-answer': (m, d, b) => m.noAnswer(d, optionalString(b, 'callId')),
+  forwarding: (m, d, b) => {
+    const raw = b['type'];
+    if (typeof raw !== 'string' || raw === '') throw new HttpError(400, `type: required (${Object.keys(FORWARDING_ALIASES).join(', ')} or an ECMA forwarding type)`);
+    const type = FORWARDING_ALIASES[raw] ?? raw;
+    if (!/^forward[A-Za-z]+$/.test(type)) throw new HttpError(400, `type: "${raw}" is not a forwarding type`);
+    const ringCount = b['ringCount'];
+    if (ringCount !== undefined && (typeof ringCount !== 'number' || !Number.isInteger(ringCount) || ringCount < 1)) {
+      throw new HttpError(400, 'ringCount: must be a positive integer');
+    }
+    m.setForwarding(d, type, requireBoolean(b, 'on'), optionalNumber(b, 'destination'), ringCount as number | undefined);
+    return undefined;
+  },
+  dnd: (m, d, b) => {
+    m.setDoNotDisturb(d, requireBoolean(b, 'on'));
+    return undefined;
+  },
+};
 
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
   const value = body[field];

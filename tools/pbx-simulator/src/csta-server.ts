@@ -1,12 +1,15 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import {
+  CSTA_NAMESPACES,
   CstaFrameDecoder,
   EVENT_INVOKE_ID,
+  InvokeIdAllocator,
   cstaError,
   decodeMessage,
   editionFromNamespace,
   encodeFrame,
   encodeMessage,
+  type ConnectionId,
   type CstaEdition,
   type CstaEvent,
   type CstaEventBody,
@@ -18,6 +21,16 @@ import { PbxError, isDialable, type PbxModel } from './pbx-model';
 import type { RequestLog } from './request-log';
 import type { SimLogger } from './sim-log';
 
+/**
+ * How the link is kept alive:
+ * - `ecma354`: the application opens an ECMA-354 session and refreshes it with
+ *   ResetApplicationSessionTimer; a session not refreshed in time is closed (with the link);
+ * - `switch-driven`: no session; the switch sends SystemStatus every `heartbeatMs` and closes
+ *   the link after two unanswered ones (OpenScape Voice, OmniPCX Office style).
+ */
+export const SESSION_STYLES = ['ecma354', 'switch-driven'] as const;
+export type SessionStyle = (typeof SESSION_STYLES)[number];
+
 export interface CstaServerOptions {
   model: PbxModel;
   requestLog: RequestLog;
@@ -26,13 +39,31 @@ export interface CstaServerOptions {
   port: number;
   /** Edition used until a session negotiates another one. */
   edition: CstaEdition;
-  /** When set, StartApplicationSession must carry these, and other requests need a session. */
+  /** When set (ecma354), StartApplicationSession must carry these, and other requests need a session. */
   credentials?: { username: string; password: string };
   /** Session duration granted when the client asks for none (seconds). */
   defaultSessionDuration?: number;
   /** Upper bound of a granted session duration (seconds). */
   maxSessionDuration?: number;
+  /** Lower bound of a granted session duration (seconds, default 10; tests lower it). */
+  minSessionDuration?: number;
+  sessionStyle?: SessionStyle;
+  /** switch-driven: SystemStatus period (ms, default 30,000). */
+  heartbeatMs?: number;
 }
+
+/** What the network and the switch do wrong on purpose (fault injection). */
+export interface FaultState {
+  /** False: keep-alives go unanswered (ecma354) / heartbeats stop (switch-driven). */
+  keepAlive: boolean;
+  /** Every event is held back this long (order kept). */
+  eventDelayMs: number;
+  /** Events of one switch action go out in reverse order. */
+  reorderEvents: boolean;
+}
+
+export const MALFORMED_KINDS = ['garbage', 'bad-xml', 'bad-header', 'entity', 'oversized', 'unknown-element'] as const;
+export type MalformedKind = (typeof MALFORMED_KINDS)[number];
 
 interface ClientSession {
   id: number;
@@ -43,6 +74,11 @@ interface ClientSession {
   sessionId?: string;
   sessionDuration?: number;
   sessionTimer?: NodeJS.Timeout;
+  heartbeatTimer?: NodeJS.Timeout;
+  /** Invoke ids of SystemStatus heartbeats not answered yet. */
+  unansweredHeartbeats: Set<string>;
+  heartbeatsAnswered: number;
+  heartbeatIds: InvokeIdAllocator;
   /** monitorCrossRefID → device. */
   monitors: Map<string, string>;
 }
@@ -51,21 +87,33 @@ type Reply = KnownCstaMessage | undefined;
 
 /**
  * The CSTA side of the simulator: ECMA-323 XML over TCP with the 8-byte header, ECMA-354
- * sessions, monitors, call control, and event delivery to every monitor of a device.
+ * sessions or switch-driven heartbeats, monitors, call control, features, snapshots, event
+ * delivery to every monitor of a device, and fault injection.
  */
 export class CstaServer {
   private readonly server: Server;
   private readonly clients = new Map<number, ClientSession>();
+  /** device → its monitors (client, cross-reference id): delivery does not scan every monitor. */
+  private readonly monitorsByDevice = new Map<string, Map<string, ClientSession>>();
   private readonly outbox: { client: ClientSession; event: CstaEvent }[] = [];
   private flushScheduled = false;
   private lastClientId = 0;
   private lastCrossRefId = 0;
   private lastSessionId = 0;
   private readonly unsubscribe: () => void;
+  readonly faults: FaultState = { keepAlive: true, eventDelayMs: 0, reorderEvents: false };
+  /** Delayed event batches still to be sent, so `close()` can cancel them. */
+  private readonly delayed = new Set<NodeJS.Timeout>();
+  /** Until then (epoch ms) new connections are closed at once: the PBX is unreachable. */
+  private refuseUntil = 0;
 
   constructor(private readonly options: CstaServerOptions) {
     this.server = createServer((socket) => this.accept(socket));
     this.unsubscribe = options.model.onEvent((device, event) => this.deliver(device, event));
+  }
+
+  get sessionStyle(): SessionStyle {
+    return this.options.sessionStyle ?? 'ecma354';
   }
 
   /** Starts listening; resolves with the actual port (useful with port 0). */
@@ -82,6 +130,7 @@ export class CstaServer {
   /** Closes the listener and every client connection. */
   async close(): Promise<void> {
     this.unsubscribe();
+    for (const t of this.delayed) clearTimeout(t);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const client of this.clients.values()) client.socket.destroy();
     await closed;
@@ -91,14 +140,77 @@ export class CstaServer {
     return this.clients.size;
   }
 
+  /** Clients as the control API lists them. */
+  clientList(): { id: number; remote: string; sessionId?: string; edition: CstaEdition; monitors: number; heartbeatsAnswered: number }[] {
+    return [...this.clients.values()].map((c) => ({
+      id: c.id,
+      remote: c.remote,
+      ...(c.sessionId ? { sessionId: c.sessionId } : {}),
+      edition: c.edition,
+      monitors: c.monitors.size,
+      heartbeatsAnswered: c.heartbeatsAnswered,
+    }));
+  }
+
   /** Number of monitors currently started on `device`, over all clients. */
   monitorCount(device: string): number {
+    return this.monitorsByDevice.get(device)?.size ?? 0;
+  }
+
+  get totalMonitors(): number {
     let n = 0;
-    for (const client of this.clients.values()) for (const d of client.monitors.values()) if (d === device) n++;
+    for (const c of this.clients.values()) n += c.monitors.size;
     return n;
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Fault injection
+
+  /**
+   * Cuts the TCP connection of every client (or one): monitors are gone, as after a network
+   * failure. With `refuseMs`, connections are refused that long (the network stays down);
+   * `refuseMs: 0` ends an earlier refusal.
+   */
+  dropLinks(clientId?: number, refuseMs?: number): number {
+    if (refuseMs !== undefined) this.refuseUntil = Date.now() + refuseMs;
+    let n = 0;
+    for (const c of this.clients.values()) {
+      if (clientId !== undefined && c.id !== clientId) continue;
+      this.options.log('warn', 'fault injection: dropping the CSTA link', { client: c.id });
+      c.socket.destroy();
+      n++;
+    }
+    return n;
+  }
+
+  /** Sends an event of a type no edition defines, on a live monitor (and on a made-up one). */
+  sendUnknownEvent(): number {
+    let n = 0;
+    for (const c of this.clients.values()) {
+      const xref = c.monitors.keys().next().value ?? '0';
+      const ns = CSTA_NAMESPACES[c.edition];
+      for (const x of [xref, '999999']) {
+        this.write(c, encodeFrame(EVENT_INVOKE_ID, `<FutureFeatureEvent xmlns="${ns}"><monitorCrossRefID>${x}</monitorCrossRefID><novelty>1</novelty></FutureFeatureEvent>`));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Writes a malformed frame to every client. */
+  sendMalformed(kind: MalformedKind): number {
+    for (const c of this.clients.values()) this.write(c, malformedFrame(kind, c));
+    return this.clients.size;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
   private accept(socket: Socket): void {
+    if (Date.now() < this.refuseUntil) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
     const client: ClientSession = {
       id: ++this.lastClientId,
       socket,
@@ -107,6 +219,9 @@ export class CstaServer {
       decoder: new CstaFrameDecoder({
         onError: (e) => this.options.log('warn', 'dropped bytes of a bad CSTA frame', { client: client.id, error: e.message }),
       }),
+      unansweredHeartbeats: new Set(),
+      heartbeatsAnswered: 0,
+      heartbeatIds: new InvokeIdAllocator(),
       monitors: new Map(),
     };
     this.clients.set(client.id, client);
@@ -118,12 +233,30 @@ export class CstaServer {
     socket.on('error', (e) => this.options.log('warn', 'CSTA client socket error', { client: client.id, error: e.message }));
     socket.on('close', () => {
       clearTimeout(client.sessionTimer);
+      clearInterval(client.heartbeatTimer);
+      this.stopMonitors(client);
       this.clients.delete(client.id);
-      this.options.log('info', 'CSTA client disconnected; its monitors are gone', {
-        client: client.id,
-        monitors: client.monitors.size,
-      });
+      this.options.log('info', 'CSTA client disconnected; its monitors are gone', { client: client.id });
     });
+    if (this.sessionStyle === 'switch-driven') this.startHeartbeats(client);
+  }
+
+  /** Switch-driven link: SystemStatus now and every period; two unanswered ones end the link. */
+  private startHeartbeats(client: ClientSession): void {
+    const beat = () => {
+      if (!this.faults.keepAlive) return;
+      if (client.unansweredHeartbeats.size >= 2) {
+        this.options.log('warn', 'two SystemStatus heartbeats unanswered: closing the link', { client: client.id });
+        client.socket.destroy();
+        return;
+      }
+      const id = client.heartbeatIds.next();
+      client.unansweredHeartbeats.add(id);
+      this.send(client, id, { type: 'SystemStatus', systemStatus: 'normal' });
+    };
+    beat();
+    client.heartbeatTimer = setInterval(beat, this.options.heartbeatMs ?? 30_000);
+    client.heartbeatTimer.unref();
   }
 
   private handleFrame(client: ClientSession, frame: CstaFrame): void {
@@ -138,6 +271,11 @@ export class CstaServer {
       return;
     }
     const message = decoded.message;
+    if (message.type === 'SystemStatusResponse' && client.unansweredHeartbeats.delete(frame.invokeId)) {
+      client.heartbeatIds.release(frame.invokeId);
+      client.heartbeatsAnswered++;
+      return; // heartbeats answered are not requests: keep them out of the request log
+    }
     this.options.requestLog.add({
       clientId: client.id,
       invokeId: frame.invokeId,
@@ -149,8 +287,11 @@ export class CstaServer {
     try {
       reply = this.handle(client, message);
     } catch (e) {
-      this.options.log('error', 'CSTA request handler failed', { client: client.id, type: message.type, error: String(e) });
-      reply = cstaError('unspecified', 'generic');
+      reply = e instanceof PbxError ? pbxErrorToCsta(e) : undefined;
+      if (!reply) {
+        this.options.log('error', 'CSTA request handler failed', { client: client.id, type: message.type, error: String(e) });
+        reply = cstaError('unspecified', 'generic');
+      }
     }
     if (reply) this.send(client, frame.invokeId, reply);
   }
@@ -160,11 +301,18 @@ export class CstaServer {
     if (message.type === 'StartApplicationSession') return this.startSession(client, message);
     if (message.type === 'SystemStatus') return { type: 'SystemStatusResponse' };
     if (message.type === 'SystemStatusResponse') return undefined;
-    if (this.options.credentials && client.sessionId === undefined) {
+    if (this.options.credentials && this.sessionStyle === 'ecma354' && client.sessionId === undefined) {
       return cstaError('operation', 'securityViolation');
     }
+    const internal = (device: string) => {
+      if (!model.isInternal(device)) throw new PbxError('unknownDevice', `device ${device} is not an internal device`);
+      return device;
+    };
+    /** The connection's device and call id ('' = let the switch pick the device's call). */
+    const at = (c: ConnectionId) => ({ device: internal(c.deviceId), callId: c.callId || undefined });
     switch (message.type) {
       case 'ResetApplicationSessionTimer': {
+        if (!this.faults.keepAlive) return undefined;
         if (message.sessionId !== client.sessionId) {
           return { type: 'ResetApplicationSessionTimerNegResponse', errorCode: 'invalidSessionID' };
         }
@@ -174,7 +322,7 @@ export class CstaServer {
       }
       case 'StopApplicationSession':
         clearTimeout(client.sessionTimer);
-        client.monitors.clear();
+        this.stopMonitors(client);
         delete client.sessionId;
         return { type: 'StopApplicationSessionPosResponse' };
       case 'MonitorStart': {
@@ -182,53 +330,129 @@ export class CstaServer {
         if (!model.isInternal(message.deviceObject)) return cstaError('operation', 'invalidDeviceID');
         const xref = String(++this.lastCrossRefId);
         client.monitors.set(xref, message.deviceObject);
+        let byDevice = this.monitorsByDevice.get(message.deviceObject);
+        if (!byDevice) this.monitorsByDevice.set(message.deviceObject, (byDevice = new Map()));
+        byDevice.set(xref, client);
         return { type: 'MonitorStartResponse', monitorCrossRefId: xref };
       }
-      case 'MonitorStop':
-        if (!client.monitors.delete(message.monitorCrossRefId)) return cstaError('operation', 'invalidCrossRefID');
+      case 'MonitorStop': {
+        const device = client.monitors.get(message.monitorCrossRefId);
+        if (device === undefined) return cstaError('operation', 'invalidCrossRefID');
+        client.monitors.delete(message.monitorCrossRefId);
+        this.monitorsByDevice.get(device)?.delete(message.monitorCrossRefId);
         return { type: 'MonitorStopResponse' };
+      }
       case 'MakeCall': {
-        if (!model.isInternal(message.callingDevice)) return cstaError('operation', 'invalidDeviceID');
+        internal(message.callingDevice);
         const called = message.calledDirectoryNumber.trim();
         if (!isDialable(called) || called === message.callingDevice) return cstaError('operation', 'invalidCalledDevice');
         const call = model.placeCall(message.callingDevice, called, 'makeCall');
         return { type: 'MakeCallResponse', callingDevice: { callId: call.callId, deviceId: message.callingDevice } };
       }
       case 'AnswerCall': {
-        const { callId, deviceId } = message.callToBeAnswered;
-        if (!model.isInternal(deviceId)) return cstaError('operation', 'invalidDeviceID');
-        return this.callControl(() => model.answer(deviceId, callId || undefined), { type: 'AnswerCallResponse' });
+        const { device, callId } = at(message.callToBeAnswered);
+        model.answer(device, callId);
+        return { type: 'AnswerCallResponse' };
       }
       case 'ClearConnection': {
         const { callId, deviceId } = message.connectionToBeCleared;
         if (!model.isKnownDevice(deviceId)) return cstaError('operation', 'invalidDeviceID');
-        return this.callControl(() => model.clearConnection(deviceId, callId || undefined), { type: 'ClearConnectionResponse' });
+        model.clearConnection(deviceId, callId || undefined);
+        return { type: 'ClearConnectionResponse' };
       }
+      case 'ClearCall':
+        model.clearCall(message.callToBeCleared.callId);
+        return { type: 'ClearCallResponse' };
+      case 'HoldCall': {
+        const { device, callId } = at(message.callToBeHeld);
+        model.hold(device, callId);
+        return { type: 'HoldCallResponse' };
+      }
+      case 'RetrieveCall': {
+        const { device, callId } = at(message.callToBeRetrieved);
+        model.retrieve(device, callId);
+        return { type: 'RetrieveCallResponse' };
+      }
+      case 'ConsultationCall': {
+        const { device, callId } = at(message.existingCall);
+        if (!isDialable(message.consultedDevice)) return cstaError('operation', 'invalidCalledDevice');
+        const call = model.consult(device, message.consultedDevice, callId);
+        return { type: 'ConsultationCallResponse', initiatedCall: { callId: call.callId, deviceId: device } };
+      }
+      case 'TransferCall': {
+        const device = this.sameDevice(message.heldCall, message.activeCall);
+        const call = model.transfer(device, message.heldCall.callId || undefined, message.activeCall.callId || undefined);
+        return { type: 'TransferCallResponse', transferredCall: { callId: call.callId, deviceId: '' } };
+      }
+      case 'SingleStepTransferCall': {
+        const { device, callId } = at(message.activeCall);
+        if (!isDialable(message.transferredTo)) return cstaError('operation', 'invalidDestination');
+        const call = model.singleStepTransfer(device, message.transferredTo, callId);
+        return { type: 'SingleStepTransferCallResponse', transferredCall: { callId: call.callId, deviceId: message.transferredTo } };
+      }
+      case 'ConferenceCall': {
+        const device = this.sameDevice(message.heldCall, message.activeCall);
+        const call = model.conference(device, message.heldCall.callId || undefined, message.activeCall.callId || undefined);
+        return { type: 'ConferenceCallResponse', conferenceCall: { callId: call.callId, deviceId: device } };
+      }
+      case 'AlternateCall': {
+        const device = this.sameDevice(message.heldCall, message.activeCall);
+        model.alternate(device, message.heldCall.callId || undefined, message.activeCall.callId || undefined);
+        return { type: 'AlternateCallResponse' };
+      }
+      case 'ReconnectCall': {
+        const device = this.sameDevice(message.heldCall, message.activeCall);
+        model.reconnect(device, message.heldCall.callId || undefined, message.activeCall.callId || undefined);
+        return { type: 'ReconnectCallResponse' };
+      }
+      case 'DeflectCall': {
+        const { device, callId } = at(message.callToBeDiverted);
+        if (!isDialable(message.newDestination)) return cstaError('operation', 'invalidDestination');
+        model.deflect(device, message.newDestination, callId);
+        return { type: 'DeflectCallResponse' };
+      }
+      case 'SetForwarding': {
+        internal(message.device);
+        if (message.forwardingType === undefined) return cstaError('operation', 'valueOutOfRange');
+        model.setForwarding(message.device, message.forwardingType, message.activateForward, message.forwardDN, message.ringCount);
+        return { type: 'SetForwardingResponse' };
+      }
+      case 'GetForwarding':
+        return { type: 'GetForwardingResponse', forwardingList: model.forwardingOf(internal(message.device)) };
+      case 'SetDoNotDisturb':
+        model.setDoNotDisturb(internal(message.device), message.doNotDisturbOn);
+        return { type: 'SetDoNotDisturbResponse' };
+      case 'GetDoNotDisturb':
+        return { type: 'GetDoNotDisturbResponse', doNotDisturbOn: model.featuresOf(internal(message.device)).doNotDisturb };
+      case 'SnapshotDevice': {
+        const device = message.snapshotObject;
+        return {
+          type: 'SnapshotDeviceResponse',
+          calls: model.snapshotDevice(device).map((c) => ({ connection: { callId: c.callId, deviceId: device }, localConnectionState: c.state })),
+        };
+      }
+      case 'SnapshotCall':
+        return {
+          type: 'SnapshotCallResponse',
+          parties: model.snapshotCall(message.snapshotObject.callId).map((c) => ({
+            deviceOnCall: c.deviceId,
+            callIdentifier: { callId: message.snapshotObject.callId, deviceId: c.deviceId },
+            localConnectionState: c.state,
+          })),
+        };
       default:
         // Unknown documents, and responses/events a client has no business sending.
         return cstaError('unspecified', 'unspecified');
     }
   }
 
-  private callControl(op: () => unknown, ok: KnownCstaMessage): KnownCstaMessage {
-    try {
-      op();
-      return ok;
-    } catch (e) {
-      if (!(e instanceof PbxError)) throw e;
-      switch (e.code) {
-        case 'unknownDevice':
-          return cstaError('operation', 'invalidDeviceID');
-        case 'unknownCall':
-          return cstaError('operation', 'invalidCallID');
-        case 'noConnection':
-          return cstaError('operation', 'invalidConnectionID');
-        case 'invalidNumber':
-          return cstaError('operation', 'invalidCalledDevice');
-        case 'invalidState':
-          return cstaError('stateIncompatibility', 'invalidObjectState');
-      }
+  /** Transfer-like requests name two connections of one device. */
+  private sameDevice(held: ConnectionId, active: ConnectionId): string {
+    if (held.deviceId !== active.deviceId) {
+      throw new PbxError('noConnection', `heldCall and activeCall name different devices (${held.deviceId}, ${active.deviceId})`);
     }
+    if (!this.options.model.isInternal(held.deviceId)) throw new PbxError('unknownDevice', `device ${held.deviceId} is not an internal device`);
+    return held.deviceId;
   }
 
   private startSession(client: ClientSession, message: Extract<CstaMessage, { type: 'StartApplicationSession' }>): Reply {
@@ -240,7 +464,7 @@ export class CstaServer {
     let actualProtocolVersion: string | undefined;
     let edition = this.options.edition;
     if (message.requestedProtocolVersions.length === 0) {
-      actualProtocolVersion = `http://www.ecma-international.org/standards/ecma-323/csta/${edition}`;
+      actualProtocolVersion = CSTA_NAMESPACES[edition];
     } else {
       for (const version of message.requestedProtocolVersions) {
         const e = editionFromNamespace(version);
@@ -265,7 +489,7 @@ export class CstaServer {
   private grantDuration(requested: number | undefined): number {
     const max = this.options.maxSessionDuration ?? 3600;
     if (requested === undefined || requested <= 0) return Math.min(this.options.defaultSessionDuration ?? 180, max);
-    return Math.min(Math.max(requested, 10), max);
+    return Math.min(Math.max(requested, this.options.minSessionDuration ?? 10), max);
   }
 
   /** ECMA-354: a session not refreshed within its duration ends, and the link with it. */
@@ -282,14 +506,17 @@ export class CstaServer {
     client.sessionTimer.unref();
   }
 
+  private stopMonitors(client: ClientSession): void {
+    for (const [xref, device] of client.monitors) this.monitorsByDevice.get(device)?.delete(xref);
+    client.monitors.clear();
+  }
+
   private deliver(device: string, event: CstaEventBody): void {
-    for (const client of this.clients.values()) {
-      for (const [xref, monitored] of client.monitors) {
-        if (monitored === device) this.outbox.push({ client, event: { ...event, monitorCrossRefId: xref } as CstaEvent });
-      }
-    }
+    const monitors = this.monitorsByDevice.get(device);
+    if (!monitors || monitors.size === 0) return;
+    for (const [xref, client] of monitors) this.outbox.push({ client, event: { ...event, monitorCrossRefId: xref } as CstaEvent });
     // Events go out after the current request's response (written synchronously), as on a real switch.
-    if (!this.flushScheduled && this.outbox.length > 0) {
+    if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
     }
@@ -297,18 +524,72 @@ export class CstaServer {
 
   private flush(): void {
     this.flushScheduled = false;
-    for (const { client, event } of this.outbox.splice(0)) {
+    const batch = this.outbox.splice(0);
+    if (this.faults.reorderEvents) batch.reverse();
+    const send = () => {
       // A monitor stopped after the event was queued still gets it: it was true when it happened.
-      this.send(client, EVENT_INVOKE_ID, event);
+      for (const { client, event } of batch) this.send(client, EVENT_INVOKE_ID, event);
+    };
+    if (this.faults.eventDelayMs > 0) {
+      const t = setTimeout(() => {
+        this.delayed.delete(t);
+        send();
+      }, this.faults.eventDelayMs);
+      this.delayed.add(t);
+    } else {
+      send();
     }
   }
 
   private send(client: ClientSession, invokeId: string, message: KnownCstaMessage): void {
-    if (client.socket.destroyed || !client.socket.writable) return;
     try {
-      client.socket.write(encodeFrame(invokeId, encodeMessage(message, { edition: client.edition })));
+      this.write(client, encodeFrame(invokeId, encodeMessage(message, { edition: client.edition })));
     } catch (e) {
       this.options.log('error', 'could not send a CSTA message', { client: client.id, type: message.type, error: String(e) });
     }
+  }
+
+  private write(client: ClientSession, bytes: Buffer): void {
+    if (client.socket.destroyed || !client.socket.writable) return;
+    client.socket.write(bytes);
+  }
+}
+
+/** The CSTAErrorCode a real switch answers for each refusal of the model. */
+export function pbxErrorToCsta(e: PbxError): KnownCstaMessage {
+  switch (e.code) {
+    case 'unknownDevice':
+      return cstaError('operation', 'invalidDeviceID');
+    case 'unknownCall':
+      return cstaError('operation', 'invalidCallID');
+    case 'noConnection':
+      return cstaError('operation', 'invalidConnectionID');
+    case 'invalidNumber':
+      return cstaError('operation', 'invalidCalledDevice');
+    case 'invalidForwarding':
+      return cstaError('operation', 'invalidForwardingDestination');
+    case 'invalidState':
+      return cstaError('stateIncompatibility', 'invalidObjectState');
+  }
+}
+
+function malformedFrame(kind: MalformedKind, client: ClientSession): Buffer {
+  const ns = CSTA_NAMESPACES[client.edition];
+  switch (kind) {
+    case 'garbage':
+      return Buffer.from('\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03GET / HTTP/1.1\r\n\r\n', 'latin1');
+    case 'bad-xml':
+      return encodeFrame(EVENT_INVOKE_ID, `<DeliveredEvent xmlns="${ns}"><monitorCrossRefID>1</monitorCrossRefID><connection>`);
+    case 'bad-header':
+      return Buffer.from([0x00, 0x00, 0x00, 0x04, 0x39, 0x39, 0x39, 0x39]);
+    case 'entity':
+      return encodeFrame(EVENT_INVOKE_ID, '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><DeliveredEvent>&a;</DeliveredEvent>');
+    case 'oversized': {
+      // A header that claims more than it carries, then a NUL-free tail: the framer must resync.
+      const head = Buffer.from([0x00, 0x00, 0xff, 0xf0, 0x39, 0x39, 0x39, 0x39]);
+      return Buffer.concat([head, Buffer.from(`<x>${'y'.repeat(100)}`)]);
+    }
+    case 'unknown-element':
+      return encodeFrame(EVENT_INVOKE_ID, `<SomethingElse xmlns="${ns}"><a>1</a></SomethingElse>`);
   }
 }

@@ -1,12 +1,17 @@
 import type { CstaEventBody, LocalConnectionState } from '@tws/csta';
 
 /**
- * The simulated switch: internal devices, calls and their connections, and the ECMA-323 events
- * a real switch reports for each step. It knows nothing about sockets; listeners receive
- * `(device, event)` for every internal device involved, synchronously and in order.
+ * The simulated switch: internal devices with their features (forwarding, do not disturb),
+ * calls and their connections, and the ECMA-269 events a real switch reports for each step.
+ * It knows nothing about sockets; listeners receive `(device, event)` for every internal device
+ * involved, synchronously and in order.
+ *
+ * Call ids change the way ECMA-269 allows: a transfer, a single-step transfer and a conference
+ * each produce a call with a new id (TransferedEvent / ConferencedEvent list the new and old
+ * connections), so the suite has to follow the change.
  */
 
-export type SimConnectionState = Extract<LocalConnectionState, 'initiated' | 'alerting' | 'connected'>;
+export type SimConnectionState = Extract<LocalConnectionState, 'initiated' | 'alerting' | 'connected' | 'hold' | 'fail'>;
 
 export interface SimConnection {
   deviceId: string;
@@ -21,11 +26,23 @@ export interface SimCall {
   direction: 'outgoing' | 'incoming' | 'internal';
   startedAt: Date;
   answeredAt?: Date;
+  /** The device the call was last diverted from (forwarding, deflection). */
+  lastRedirectionDevice?: string;
   /** In the order the parties joined. */
   connections: SimConnection[];
 }
 
-export type PbxErrorCode = 'unknownDevice' | 'unknownCall' | 'noConnection' | 'invalidState' | 'invalidNumber';
+/** The forwardings the simulated switch applies; other ECMA types are stored and reported, not applied. */
+export const SIM_FORWARDING_TYPES = ['forwardImmediate', 'forwardBusy', 'forwardNoAns', 'forwardDND'] as const;
+export type SimForwardingType = (typeof SIM_FORWARDING_TYPES)[number];
+
+export interface DeviceFeatures {
+  doNotDisturb: boolean;
+  /** Active forwardings by ECMA forwarding type. */
+  forwarding: Map<string, { destination: string; ringCount?: number }>;
+}
+
+export type PbxErrorCode = 'unknownDevice' | 'unknownCall' | 'noConnection' | 'invalidState' | 'invalidNumber' | 'invalidForwarding';
 
 export class PbxError extends Error {
   constructor(
@@ -46,13 +63,31 @@ export function isDialable(number: string): boolean {
   return DIALABLE.test(number);
 }
 
+/** A forwarding chain longer than this is a loop (4001 → 4002 → 4001 …): the call fails instead. */
+const MAX_DIVERSIONS = 5;
+
+export interface PbxModelOptions {
+  /**
+   * Ring time before "no answer" (ms): the call is forwarded on no answer when that is set,
+   * otherwise the caller gives up. 0 (default) rings until someone acts.
+   */
+  noAnswerMs?: number;
+}
+
 export class PbxModel {
   private readonly internal: ReadonlySet<string>;
   private readonly activeCalls = new Map<string, SimCall>();
+  /** Calls by party, so finding a device's calls does not scan every call of a large switch. */
+  private readonly callsByDevice = new Map<string, Set<string>>();
+  private readonly features = new Map<string, DeviceFeatures>();
   private readonly listeners = new Set<PbxEventListener>();
+  private readonly noAnswerTimers = new Map<string, NodeJS.Timeout>();
   private lastCallId = 0;
 
-  constructor(devices: readonly string[]) {
+  constructor(
+    devices: readonly string[],
+    private readonly options: PbxModelOptions = {},
+  ) {
     for (const d of devices) if (!isDialable(d)) throw new PbxError('invalidNumber', `device "${d}" is not a dialable number`);
     this.internal = new Set(devices);
   }
@@ -65,6 +100,10 @@ export class PbxModel {
 
   get devices(): string[] {
     return [...this.internal];
+  }
+
+  get deviceCount(): number {
+    return this.internal.size;
   }
 
   isInternal(device: string): boolean {
@@ -80,7 +119,8 @@ export class PbxModel {
   }
 
   callsOf(device: string): SimCall[] {
-    return this.calls().filter((c) => c.connections.some((x) => x.deviceId === device));
+    const ids = this.callsByDevice.get(device);
+    return ids ? [...ids].map((id) => this.activeCalls.get(id)!).filter(Boolean) : [];
   }
 
   /** Whether the device is internal or currently a party to a call (externals exist only while they call). */
@@ -88,28 +128,45 @@ export class PbxModel {
     return this.isInternal(device) || this.callsOf(device).length > 0;
   }
 
+  /** A device with any connection (ringing, talking, holding, failed) is busy for a new call. */
+  isBusy(device: string): boolean {
+    return this.callsOf(device).length > 0;
+  }
+
+  featuresOf(device: string): DeviceFeatures {
+    this.requireInternal(device);
+    let f = this.features.get(device);
+    if (!f) {
+      f = { doNotDisturb: false, forwarding: new Map() };
+      this.features.set(device, f);
+    }
+    return f;
+  }
+
+  /** Stops the no-answer timers (the simulator is shutting down). */
+  dispose(): void {
+    for (const t of this.noAnswerTimers.values()) clearTimeout(t);
+    this.noAnswerTimers.clear();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Basic calls
+
   /**
    * Places a call. From an internal device it is an outgoing call as if dialled on the phone
-   * (or by CSTA MakeCall when `cause` is "makeCall"): ServiceInitiated, Originated, Delivered.
-   * From anything else it is a call arriving from the network at internal device `to`: Delivered.
+   * (or by CSTA MakeCall when `cause` is "makeCall"): ServiceInitiated, Originated, then the
+   * destination is reached (Delivered, or Diverted/Failed when it forwards, is busy or in do
+   * not disturb). From anything else it is a call arriving from the network at internal `to`.
    */
-  placeCall(from: string, to: string, cause: 'newCall' | 'makeCall' = 'newCall'): SimCall {
+  placeCall(from: string, to: string, cause: 'newCall' | 'makeCall' | 'consultation' = 'newCall'): SimCall {
     if (!isDialable(from)) throw new PbxError('invalidNumber', `from: "${from}" is not a dialable number`);
     if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
     if (from === to) throw new PbxError('invalidNumber', `to: a device cannot call itself (${to})`);
     const fromInternal = this.isInternal(from);
     if (!fromInternal && !this.isInternal(to)) {
-      throw new PbxError('unknownDevice', `to: ${to} is not an internal device (a call from the network must reach one of ${this.devices.join(', ')})`);
+      throw new PbxError('unknownDevice', `to: ${to} is not an internal device (a call from the network must reach one of the ${this.internal.size} internal devices)`);
     }
-    const call: SimCall = {
-      callId: String(++this.lastCallId),
-      callingDevice: from,
-      calledDevice: to,
-      direction: !fromInternal ? 'incoming' : this.isInternal(to) ? 'internal' : 'outgoing',
-      startedAt: new Date(),
-      connections: [],
-    };
-    this.activeCalls.set(call.callId, call);
+    const call = this.newCall(from, to, !fromInternal ? 'incoming' : this.isInternal(to) ? 'internal' : 'outgoing');
 
     if (fromInternal) {
       const caller = this.addConnection(call, from, 'initiated');
@@ -132,35 +189,26 @@ export class PbxModel {
     } else {
       this.addConnection(call, from, 'connected');
     }
-    this.addConnection(call, to, 'alerting');
-    this.notify(call, (viewer) => ({
-      type: 'DeliveredEvent',
-      connection: { callId: call.callId, deviceId: to },
-      alertingDevice: to,
-      callingDevice: from,
-      calledDevice: to,
-      lastRedirectionDevice: undefined,
-      localConnectionInfo: this.stateOf(call, viewer),
-      cause: 'newCall',
-    }));
+    this.reach(call, to, 'newCall', 0);
     return call;
   }
 
   /** Answers the call alerting at `device` (the given call, or the oldest one alerting there). */
   answer(device: string, callId?: string): SimCall {
     const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
-    const connection = call.connections.find((c) => c.deviceId === device)!;
+    const connection = this.connectionOf(call, device)!;
     connection.state = 'connected';
-    call.answeredAt = new Date();
+    this.cancelNoAnswer(call.callId, device);
+    call.answeredAt ??= new Date();
     this.notify(call, (viewer) => ({
       type: 'EstablishedEvent',
       establishedConnection: { callId: call.callId, deviceId: device },
       answeringDevice: device,
       callingDevice: call.callingDevice,
       calledDevice: call.calledDevice,
-      lastRedirectionDevice: undefined,
+      lastRedirectionDevice: call.lastRedirectionDevice,
       localConnectionInfo: this.stateOf(call, viewer),
-      cause: 'newCall',
+      cause: call.lastRedirectionDevice ? 'redirected' : 'newCall',
     }));
     return call;
   }
@@ -172,8 +220,7 @@ export class PbxModel {
   clearConnection(device: string, callId?: string): SimCall {
     const call = this.findCall(device, callId, () => true, 'no call at');
     const viewers = this.internalParties(call);
-    const index = call.connections.findIndex((c) => c.deviceId === device);
-    call.connections.splice(index, 1);
+    this.removeConnection(call, device);
     this.notify(
       call,
       (viewer) => ({
@@ -197,7 +244,350 @@ export class PbxModel {
     return call;
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Hold, consultation, transfer, conference
+
+  hold(device: string, callId?: string, cause = 'normal'): SimCall {
+    const call = this.findCall(device, callId, (c) => c.state === 'connected', 'no connected call to hold at');
+    this.connectionOf(call, device)!.state = 'hold';
+    this.notify(call, (viewer) => ({
+      type: 'HeldEvent',
+      heldConnection: { callId: call.callId, deviceId: device },
+      holdingDevice: device,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause,
+    }));
+    return call;
+  }
+
+  retrieve(device: string, callId?: string, cause = 'normal'): SimCall {
+    const call = this.findCall(device, callId, (c) => c.state === 'hold', 'no held call to retrieve at');
+    this.connectionOf(call, device)!.state = 'connected';
+    this.notify(call, (viewer) => ({
+      type: 'RetrievedEvent',
+      retrievedConnection: { callId: call.callId, deviceId: device },
+      retrievingDevice: device,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause,
+    }));
+    return call;
+  }
+
+  /**
+   * ConsultationCall: holds `device`'s call (unless it is already held) and calls `to` from the
+   * same device. Returns the consultation call.
+   */
+  consult(device: string, to: string, callId?: string): SimCall {
+    this.requireInternal(device);
+    const existing = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to consult from at');
+    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+    if (to === device) throw new PbxError('invalidNumber', `to: a device cannot consult itself (${to})`);
+    if (this.connectionOf(existing, device)!.state === 'connected') this.hold(device, existing.callId, 'consultation');
+    return this.placeCall(device, to, 'consultation');
+  }
+
+  /** Held and active call of a device, as transfer, conference, alternate and reconnect need them. */
+  heldAndActive(device: string, heldCallId?: string, activeCallId?: string): { held: SimCall; active: SimCall } {
+    this.requireInternal(device);
+    const held = this.findCall(device, heldCallId, (c) => c.state === 'hold', 'no held call at');
+    const active = this.findCall(device, activeCallId, (c) => c.state === 'connected' || c.state === 'initiated', 'no active call at');
+    if (held.callId === active.callId) throw new PbxError('invalidState', `the held and the active call of ${device} are the same call ${held.callId}`);
+    return { held, active };
+  }
+
+  /**
+   * TransferCall: the other parties of the held and the active call are joined in a call with a
+   * new id; the transferring device leaves both. Every party receives one TransferedEvent.
+   */
+  transfer(device: string, heldCallId?: string, activeCallId?: string): SimCall {
+    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+    const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
+    const transferredTo = this.othersOf(active, device)[0]!.deviceId;
+    const transferred = this.othersOf(held, device)[0]!.deviceId;
+    const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
+    const merged = this.replaceCalls([held, active], others, transferred, transferredTo);
+    this.notify(
+      merged,
+      (viewer) => ({
+        type: 'TransferedEvent',
+        primaryOldCall: { callId: held.callId, deviceId: device },
+        secondaryOldCall: { callId: active.callId, deviceId: device },
+        transferringDevice: device,
+        transferredToDevice: transferredTo,
+        transferredConnections: others.map((c) => ({
+          newConnection: { callId: merged.callId, deviceId: c.deviceId },
+          oldConnection: { callId: this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
+        })),
+        localConnectionInfo: this.stateOf(merged, viewer),
+        cause: 'transfer',
+      }),
+      viewers,
+    );
+    return merged;
+  }
+
+  /**
+   * SingleStepTransferCall: `device` leaves its call and `to` is called in its place, in a call
+   * with a new id (TransferedEvent, then `to` is reached like any destination).
+   */
+  singleStepTransfer(device: string, to: string, callId?: string): SimCall {
+    this.requireInternal(device);
+    const call = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to transfer at');
+    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+    const others = this.othersOf(call, device);
+    if (others.some((c) => c.deviceId === to) || to === device) throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
+    const viewers = this.internalParties(call);
+    const kept = others[0]!.deviceId;
+    const moved = this.replaceCalls([call], others, kept, to);
+    this.notify(
+      moved,
+      (viewer) => ({
+        type: 'TransferedEvent',
+        primaryOldCall: { callId: call.callId, deviceId: device },
+        transferringDevice: device,
+        transferredToDevice: to,
+        transferredConnections: others.map((c) => ({
+          newConnection: { callId: moved.callId, deviceId: c.deviceId },
+          oldConnection: { callId: call.callId, deviceId: c.deviceId },
+        })),
+        localConnectionInfo: this.stateOf(moved, viewer),
+        cause: 'singleStepTransfer',
+      }),
+      viewers,
+    );
+    this.reach(moved, to, 'singleStepTransfer', 0);
+    return moved;
+  }
+
+  /**
+   * ConferenceCall: the held and the active call become one call with a new id holding every
+   * party; the conferencing device is connected to it. Every party receives a ConferencedEvent.
+   */
+  conference(device: string, heldCallId?: string, activeCallId?: string): SimCall {
+    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+    const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
+    const added = this.othersOf(active, device)[0]!.deviceId;
+    const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
+    const me: SimConnection = { deviceId: device, state: 'connected', internal: true };
+    const merged = this.replaceCalls([held, active], [me, ...others], held.callingDevice, held.calledDevice);
+    this.notify(
+      merged,
+      (viewer) => ({
+        type: 'ConferencedEvent',
+        primaryOldCall: { callId: held.callId, deviceId: device },
+        secondaryOldCall: { callId: active.callId, deviceId: device },
+        conferencingDevice: device,
+        addedParty: added,
+        conferenceConnections: merged.connections.map((c) => ({
+          newConnection: { callId: merged.callId, deviceId: c.deviceId },
+          oldConnection: { callId: c.deviceId === device ? held.callId : this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
+        })),
+        localConnectionInfo: this.stateOf(merged, viewer),
+        cause: 'conference',
+      }),
+      viewers,
+    );
+    return merged;
+  }
+
+  /** AlternateCall: holds the active call and retrieves the held one. */
+  alternate(device: string, heldCallId?: string, activeCallId?: string): SimCall {
+    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+    if (this.connectionOf(active, device)!.state !== 'connected') {
+      throw new PbxError('invalidState', `the active call ${active.callId} of ${device} is not connected yet`);
+    }
+    this.hold(device, active.callId, 'alternate');
+    return this.retrieve(device, held.callId, 'alternate');
+  }
+
+  /** ReconnectCall: clears the active call's connection and retrieves the held call. */
+  reconnect(device: string, heldCallId?: string, activeCallId?: string): SimCall {
+    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+    this.clearConnection(device, active.callId);
+    return this.retrieve(device, held.callId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Diversion: deflection, forwarding, busy, no answer, do not disturb
+
+  /** DeflectCall: the call ringing at `device` goes to `to` instead. */
+  deflect(device: string, to: string, callId?: string): SimCall {
+    const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
+    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+    if (to === device || this.othersOf(call, device).some((c) => c.deviceId === to)) {
+      throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
+    }
+    this.divert(call, device, to, 'redirected', 0);
+    return call;
+  }
+
+  /**
+   * The ring time of the call alerting at `device` runs out: forwarded on no answer when that is
+   * on, otherwise the caller gives up (a missed call).
+   */
+  noAnswer(device: string, callId?: string): SimCall {
+    const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
+    this.cancelNoAnswer(call.callId, device);
+    const forward = this.isInternal(device) ? this.featuresOf(device).forwarding.get('forwardNoAns') : undefined;
+    if (forward) {
+      this.divert(call, device, forward.destination, 'callForwardNoAnswer', 0);
+      return call;
+    }
+    const caller = call.connections.find((c) => c.deviceId !== device);
+    return caller ? this.clearConnection(caller.deviceId, call.callId) : this.clearCall(call.callId);
+  }
+
+  /** Switches a forwarding on or off, as the phone or CSTA SetForwarding would; ForwardingEvent to the device. */
+  setForwarding(device: string, forwardingType: string, on: boolean, destination?: string, ringCount?: number): void {
+    const f = this.featuresOf(device);
+    if (on) {
+      if (destination === undefined || !isDialable(destination)) {
+        throw new PbxError('invalidForwarding', `destination: "${destination ?? ''}" is not a dialable number`);
+      }
+      if (destination === device) throw new PbxError('invalidForwarding', `destination: ${device} cannot forward to itself`);
+      f.forwarding.set(forwardingType, { destination, ...(ringCount !== undefined ? { ringCount } : {}) });
+    } else {
+      f.forwarding.delete(forwardingType);
+    }
+    this.emit(device, {
+      type: 'ForwardingEvent',
+      device,
+      forwardingType,
+      forwardStatus: on,
+      ...(on ? { forwardTo: destination } : {}),
+      ...(on && ringCount !== undefined ? { ringCount } : {}),
+    });
+  }
+
+  /** Every forwarding type the switch applies, with its status (what GetForwarding reports). */
+  forwardingOf(device: string): { forwardingType: string; forwardStatus: boolean; forwardDN?: string; ringCount?: number }[] {
+    const f = this.featuresOf(device);
+    const types = [...new Set<string>([...SIM_FORWARDING_TYPES, ...f.forwarding.keys()])];
+    return types.map((t) => {
+      const on = f.forwarding.get(t);
+      return {
+        forwardingType: t,
+        forwardStatus: on !== undefined,
+        ...(on ? { forwardDN: on.destination } : {}),
+        ...(on?.ringCount !== undefined ? { ringCount: on.ringCount } : {}),
+      };
+    });
+  }
+
+  setDoNotDisturb(device: string, on: boolean): void {
+    this.featuresOf(device).doNotDisturb = on;
+    this.emit(device, { type: 'DoNotDisturbEvent', device, doNotDisturbOn: on });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Snapshots
+
+  /** The device's calls and its connection state in each (SnapshotDevice). */
+  snapshotDevice(device: string): { callId: string; state: SimConnectionState }[] {
+    if (!this.isKnownDevice(device)) throw new PbxError('unknownDevice', `device ${device} is not an internal device and is in no call`);
+    return this.callsOf(device).map((c) => ({ callId: c.callId, state: this.connectionOf(c, device)!.state }));
+  }
+
+  /** The parties of a call (SnapshotCall). */
+  snapshotCall(callId: string): SimConnection[] {
+    const call = this.activeCalls.get(callId);
+    if (!call) throw new PbxError('unknownCall', `call ${callId} does not exist`);
+    return call.connections.map((c) => ({ ...c }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internals
+
+  private newCall(callingDevice: string, calledDevice: string, direction: SimCall['direction']): SimCall {
+    const call: SimCall = { callId: String(++this.lastCallId), callingDevice, calledDevice, direction, startedAt: new Date(), connections: [] };
+    this.activeCalls.set(call.callId, call);
+    return call;
+  }
+
+  /**
+   * Brings the call to `to`: immediate forwarding, do not disturb, busy (with their forwardings)
+   * are applied in that order; otherwise `to` alerts.
+   */
+  private reach(call: SimCall, to: string, cause: string, diversions: number): void {
+    if (this.isInternal(to)) {
+      const f = this.featuresOf(to);
+      const immediate = f.forwarding.get('forwardImmediate');
+      if (immediate && diversions < MAX_DIVERSIONS) return this.divert(call, to, immediate.destination, 'callForwardImmediate', diversions);
+      if (f.doNotDisturb) {
+        const dnd = f.forwarding.get('forwardDND');
+        if (dnd && diversions < MAX_DIVERSIONS) return this.divert(call, to, dnd.destination, 'doNotDisturb', diversions);
+        return this.fail(call, to, 'doNotDisturb');
+      }
+      if (this.isBusy(to)) {
+        const busy = f.forwarding.get('forwardBusy');
+        if (busy && diversions < MAX_DIVERSIONS) return this.divert(call, to, busy.destination, 'callForwardBusy', diversions);
+        return this.fail(call, to, 'busy');
+      }
+      if (diversions >= MAX_DIVERSIONS) return this.fail(call, to, 'blocked');
+    }
+    this.addConnection(call, to, 'alerting');
+    this.notify(call, (viewer) => ({
+      type: 'DeliveredEvent',
+      connection: { callId: call.callId, deviceId: to },
+      alertingDevice: to,
+      callingDevice: call.callingDevice,
+      calledDevice: call.calledDevice,
+      lastRedirectionDevice: call.lastRedirectionDevice,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause: diversions > 0 ? 'redirected' : cause,
+    }));
+    this.armNoAnswer(call, to);
+  }
+
+  /** The call leaves `from` (alerting there, or not yet: immediate/busy forwarding) for `to`. */
+  private divert(call: SimCall, from: string, to: string, cause: string, diversions: number): void {
+    const viewers = [...new Set([...this.internalParties(call), ...(this.isInternal(from) ? [from] : [])])];
+    if (this.connectionOf(call, from)) {
+      this.cancelNoAnswer(call.callId, from);
+      this.removeConnection(call, from);
+    }
+    call.lastRedirectionDevice = from;
+    this.notify(
+      call,
+      (viewer) => ({
+        type: 'DivertedEvent',
+        connection: { callId: call.callId, deviceId: from },
+        divertingDevice: from,
+        newDestination: to,
+        callingDevice: call.callingDevice,
+        calledDevice: call.calledDevice,
+        lastRedirectionDevice: from,
+        localConnectionInfo: this.stateOf(call, viewer),
+        cause,
+      }),
+      viewers,
+    );
+    this.reach(call, to, cause, diversions + 1);
+  }
+
+  /**
+   * The destination cannot be reached: FailedEvent to the caller, whose connection stays in the
+   * fail state (busy tone) until it hangs up. A caller from the network is simply released.
+   */
+  private fail(call: SimCall, to: string, cause: string): void {
+    for (const c of call.connections) if (c.state === 'connected' || c.state === 'initiated') c.state = 'fail';
+    this.notify(call, (viewer) => ({
+      type: 'FailedEvent',
+      failedConnection: { callId: call.callId, deviceId: to },
+      failingDevice: to,
+      callingDevice: call.callingDevice,
+      calledDevice: call.calledDevice,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause,
+    }));
+    if (this.internalParties(call).length === 0) this.endCall(call, []);
+  }
+
   private endCall(call: SimCall, viewers: string[]): void {
+    for (const c of call.connections) {
+      this.cancelNoAnswer(call.callId, c.deviceId);
+      this.unindex(call.callId, c.deviceId);
+    }
     call.connections = [];
     this.activeCalls.delete(call.callId);
     this.notify(
@@ -212,23 +602,48 @@ export class PbxModel {
     );
   }
 
-  private findCall(
-    device: string,
-    callId: string | undefined,
-    accept: (c: SimConnection) => boolean,
-    what: string,
-  ): SimCall {
+  /** Ends `olds` without CallCleared (their ids are replaced) and opens one call holding `connections`. */
+  private replaceCalls(olds: SimCall[], connections: SimConnection[], callingDevice: string, calledDevice: string): SimCall {
+    for (const old of olds) {
+      for (const c of old.connections) {
+        this.cancelNoAnswer(old.callId, c.deviceId);
+        this.unindex(old.callId, c.deviceId);
+      }
+      this.activeCalls.delete(old.callId);
+    }
+    const internalCount = connections.filter((c) => c.internal).length;
+    const merged = this.newCall(callingDevice, calledDevice, internalCount === connections.length ? 'internal' : olds[0]!.direction);
+    merged.startedAt = olds[0]!.startedAt;
+    const answered = olds.map((o) => o.answeredAt).find(Boolean);
+    if (answered) merged.answeredAt = answered;
+    for (const c of connections) {
+      merged.connections.push({ ...c });
+      this.index(merged.callId, c.deviceId);
+      if (c.state === 'alerting') this.armNoAnswer(merged, c.deviceId);
+    }
+    return merged;
+  }
+
+  private oldCallOf(device: string, held: SimCall, active: SimCall): string {
+    return held.connections.some((c) => c.deviceId === device) ? held.callId : active.callId;
+  }
+
+  private othersOf(call: SimCall, device: string): SimConnection[] {
+    return call.connections.filter((c) => c.deviceId !== device);
+  }
+
+  private findCall(device: string, callId: string | undefined, accept: (c: SimConnection) => boolean, what: string): SimCall {
     if (callId !== undefined) {
       const call = this.activeCalls.get(callId);
       if (!call) throw new PbxError('unknownCall', `call ${callId} does not exist`);
-      const connection = call.connections.find((c) => c.deviceId === device);
+      const connection = this.connectionOf(call, device);
       if (!connection) throw new PbxError('noConnection', `device ${device} is not a party to call ${callId}`);
       if (!accept(connection)) throw new PbxError('invalidState', `${what} device ${device} in call ${callId} (it is ${connection.state})`);
       return call;
     }
     if (!this.isKnownDevice(device)) throw new PbxError('unknownDevice', `device ${device} is not an internal device and is in no call`);
     const candidates = this.callsOf(device);
-    // Prefer the connected call for a hang up, the oldest otherwise (Map keeps insertion order).
+    // Prefer the connected call (a hang up), the oldest otherwise (ids are in creation order).
     const pick =
       candidates.find((c) => c.connections.some((x) => x.deviceId === device && x.state === 'connected' && accept(x))) ??
       candidates.find((c) => c.connections.some((x) => x.deviceId === device && accept(x)));
@@ -236,14 +651,65 @@ export class PbxModel {
     return pick;
   }
 
+  private requireInternal(device: string): void {
+    if (!this.isInternal(device)) throw new PbxError('unknownDevice', `device ${device} is not an internal device`);
+  }
+
+  private connectionOf(call: SimCall, device: string): SimConnection | undefined {
+    return call.connections.find((c) => c.deviceId === device);
+  }
+
   private addConnection(call: SimCall, deviceId: string, state: SimConnectionState): SimConnection {
     const connection = { deviceId, state, internal: this.isInternal(deviceId) };
     call.connections.push(connection);
+    this.index(call.callId, deviceId);
     return connection;
   }
 
+  private removeConnection(call: SimCall, device: string): void {
+    this.cancelNoAnswer(call.callId, device);
+    call.connections.splice(
+      call.connections.findIndex((c) => c.deviceId === device),
+      1,
+    );
+    this.unindex(call.callId, device);
+  }
+
+  private index(callId: string, device: string): void {
+    let ids = this.callsByDevice.get(device);
+    if (!ids) this.callsByDevice.set(device, (ids = new Set()));
+    ids.add(callId);
+  }
+
+  private unindex(callId: string, device: string): void {
+    const ids = this.callsByDevice.get(device);
+    ids?.delete(callId);
+    if (ids?.size === 0) this.callsByDevice.delete(device);
+  }
+
+  private armNoAnswer(call: SimCall, device: string): void {
+    const ms = this.options.noAnswerMs ?? 0;
+    if (ms <= 0) return;
+    const key = `${call.callId}/${device}`;
+    const timer = setTimeout(() => {
+      this.noAnswerTimers.delete(key);
+      if (this.connectionOf(call, device)?.state === 'alerting' && this.activeCalls.has(call.callId)) this.noAnswer(device, call.callId);
+    }, ms);
+    timer.unref();
+    this.noAnswerTimers.set(key, timer);
+  }
+
+  private cancelNoAnswer(callId: string, device: string): void {
+    const key = `${callId}/${device}`;
+    const timer = this.noAnswerTimers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      this.noAnswerTimers.delete(key);
+    }
+  }
+
   private stateOf(call: SimCall, device: string): LocalConnectionState {
-    return call.connections.find((c) => c.deviceId === device)?.state ?? 'null';
+    return this.connectionOf(call, device)?.state ?? 'null';
   }
 
   private internalParties(call: SimCall): string[] {
@@ -255,5 +721,9 @@ export class PbxModel {
       const event = build(viewer);
       for (const listener of this.listeners) listener(viewer, event);
     }
+  }
+
+  private emit(device: string, event: CstaEventBody): void {
+    for (const listener of this.listeners) listener(device, event);
   }
 }

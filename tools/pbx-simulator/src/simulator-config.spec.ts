@@ -37,6 +37,10 @@ describe('parseSimulatorConfig', () => {
       edition: 'ed3',
       traffic: true,
       trafficIntervalMs: 500,
+      sessionStyle: 'ecma354',
+      heartbeatMs: 30_000,
+      maxSessionS: 3600,
+      noAnswerMs: 0,
     });
     const flags = parseSimulatorConfig(['--csta-port', '3000', '--devices', '200', '--traffic-interval-ms=1000', '--edition', 'ed6'], env);
     assert.equal(flags.cstaPort, 3000);
@@ -44,6 +48,21 @@ describe('parseSimulatorConfig', () => {
     assert.equal(flags.trafficIntervalMs, 1000);
     assert.equal(flags.edition, 'ed6');
     assert.equal(parseSimulatorConfig(['--traffic'], {}).traffic, true);
+  });
+
+  it('reads device ranges, keeping leading zeros, and the session, heartbeat and ring-time settings', () => {
+    const cfg = parseSimulatorConfig(
+      ['--devices', '4000-4002,0098-0100,+33155171889', '--session', 'switch-driven', '--heartbeat-ms', '500', '--max-session-s', '2', '--no-answer-ms', '3000'],
+      {},
+    );
+
+    assert.deepEqual(cfg.devices, ['4000', '4001', '4002', '0098', '0099', '0100', '+33155171889']);
+    assert.equal(cfg.sessionStyle, 'switch-driven');
+    assert.equal(cfg.heartbeatMs, 500);
+    assert.equal(cfg.maxSessionS, 2);
+    assert.equal(cfg.noAnswerMs, 3000);
+    assert.equal(parseSimulatorConfig(['--devices', '4000-9999'], {}).devices.length, 6000);
+    assert.equal(parseSimulatorConfig([], { SIM_SESSION: 'switch-driven' }).sessionStyle, 'switch-driven');
   });
 
   it('refuses bad values, naming the flag or variable', () => {
@@ -58,6 +77,12 @@ describe('parseSimulatorConfig', () => {
       [[], { SIM_TRAFFIC_INTERVAL_MS: '5' }, /^SIM_TRAFFIC_INTERVAL_MS: /],
       [['--username', 'u'], {}, /^SIM_PASSWORD: set both/],
       [['--bogus'], {}, /bogus/],
+      [['--devices', '4010-4000'], {}, /^--devices: range "4010-4000" ends before it starts/],
+      [['--devices', '99-100'], {}, /^--devices: range "99-100" must have bounds of the same length/],
+      [['--devices', '4000-4001,4001'], {}, /^--devices: a device is listed twice/],
+      [['--devices', '000000-999999'], {}, /^--devices: more than 100000 devices/],
+      [['--session', 'tapi'], {}, /^--session: "tapi" is not one of ecma354, switch-driven/],
+      [[], { SIM_HEARTBEAT_MS: '10' }, /^SIM_HEARTBEAT_MS: "10" must be an integer of at least 100/],
     ];
     for (const [argv, env, message] of bad) assert.throws(() => parseSimulatorConfig(argv, env), { name: 'ConfigError', message }, argv.join(' '));
   });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CSTA_EDITIONS, type CstaEdition } from '@tws/csta';
+import { SESSION_STYLES, type SessionStyle } from './csta-server';
 import { isDialable } from './pbx-model';
 
 export interface SimulatorConfig {
@@ -18,7 +19,18 @@ export interface SimulatorConfig {
   edition: CstaEdition;
   traffic: boolean;
   trafficIntervalMs: number;
+  /** ECMA-354 sessions with keep-alives, or switch-driven SystemStatus heartbeats. */
+  sessionStyle: SessionStyle;
+  /** switch-driven: SystemStatus period. */
+  heartbeatMs: number;
+  /** Longest ECMA-354 session duration granted (s); a small value makes keep-alives frequent. */
+  maxSessionS: number;
+  /** Ring time before "no answer" applies (forward on no answer, or the caller gives up); 0 = never. */
+  noAnswerMs: number;
 }
+
+/** More devices than this is a typo, not a switch. */
+export const MAX_DEVICES = 100_000;
 
 export const DEFAULT_CONFIG: SimulatorConfig = {
   host: '127.0.0.1',
@@ -28,6 +40,10 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   edition: 'ed4',
   traffic: false,
   trafficIntervalMs: 8000,
+  sessionStyle: 'ecma354',
+  heartbeatMs: 30_000,
+  maxSessionS: 3600,
+  noAnswerMs: 0,
 };
 
 export const USAGE = `pbx-simulator — a CSTA XML (ECMA-323/354) PBX simulator for tests and demos
@@ -36,12 +52,19 @@ Flags (environment variable in brackets; flags win):
   --host <addr>                 bind address [SIM_HOST] (default 127.0.0.1)
   --csta-port <n>               CSTA TCP port, 0 = random [SIM_CSTA_PORT] (default 2555)
   --http-port <n>               HTTP control API port, 0 = random [SIM_HTTP_PORT] (default 2580)
-  --devices <a,b,...>           internal device numbers [SIM_DEVICES] (default 4001-4005)
+  --devices <a,b,...>           internal device numbers, ranges allowed: 4000-9999,12001
+                                [SIM_DEVICES] (default 4001-4005)
   --username <u>                required session user name [SIM_USERNAME]
   --password <p>                required session password [SIM_PASSWORD] (prefer the variable)
   --edition <ed3|ed4|ed5|ed6>   default CSTA edition [SIM_EDITION] (default ed4)
   --traffic                     generate random calls [SIM_TRAFFIC=1]
   --traffic-interval-ms <n>     ms between generated calls [SIM_TRAFFIC_INTERVAL_MS] (default 8000)
+  --session <ecma354|switch-driven>
+                                ECMA-354 sessions with keep-alives, or SystemStatus heartbeats
+                                sent by the switch [SIM_SESSION] (default ecma354)
+  --heartbeat-ms <n>            switch-driven: SystemStatus period [SIM_HEARTBEAT_MS] (default 30000)
+  --max-session-s <n>           longest session duration granted [SIM_MAX_SESSION_S] (default 3600)
+  --no-answer-ms <n>            ring time before no answer applies, 0 = never [SIM_NO_ANSWER_MS] (default 0)
   --help                        print this text
 `;
 
@@ -70,6 +93,10 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
         edition: { type: 'string' },
         traffic: { type: 'boolean' },
         'traffic-interval-ms': { type: 'string' },
+        session: { type: 'string' },
+        'heartbeat-ms': { type: 'string' },
+        'max-session-s': { type: 'string' },
+        'no-answer-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -91,13 +118,7 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
 
   const devicesOpt = pick('devices', 'SIM_DEVICES');
   let devices = DEFAULT_CONFIG.devices;
-  if (devicesOpt.value !== undefined) {
-    devices = devicesOpt.value.split(',').map((d) => d.trim()).filter(Boolean);
-    if (devices.length === 0) throw new ConfigError(`${devicesOpt.name}: list at least one internal device number`);
-    const bad = devices.find((d) => !isDialable(d));
-    if (bad) throw new ConfigError(`${devicesOpt.name}: "${bad}" is not a dialable number`);
-    if (new Set(devices).size !== devices.length) throw new ConfigError(`${devicesOpt.name}: a device is listed twice`);
-  }
+  if (devicesOpt.value !== undefined) devices = parseDeviceList(devicesOpt.value, devicesOpt.name);
 
   const editionOpt = pick('edition', 'SIM_EDITION');
   const edition = editionOpt.value ?? DEFAULT_CONFIG.edition;
@@ -121,6 +142,19 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
     trafficIntervalMs = Number(intervalOpt.value);
   }
 
+  const integer = (flag: string, variable: string, fallback: number, min: number, what: string): number => {
+    const { value, name } = pick(flag, variable);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new ConfigError(`${name}: "${value}" must be an integer of at least ${min} (${what})`);
+    return Number(value);
+  };
+
+  const sessionOpt = pick('session', 'SIM_SESSION');
+  const sessionStyle = sessionOpt.value ?? DEFAULT_CONFIG.sessionStyle;
+  if (!(SESSION_STYLES as readonly string[]).includes(sessionStyle)) {
+    throw new ConfigError(`${sessionOpt.name}: "${sessionStyle}" is not one of ${SESSION_STYLES.join(', ')}`);
+  }
+
   const username = pick('username', 'SIM_USERNAME');
   const password = pick('password', 'SIM_PASSWORD');
   if ((username.value === undefined) !== (password.value === undefined)) {
@@ -138,7 +172,37 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
     edition: edition as CstaEdition,
     traffic,
     trafficIntervalMs,
+    sessionStyle: sessionStyle as SessionStyle,
+    heartbeatMs: integer('heartbeat-ms', 'SIM_HEARTBEAT_MS', DEFAULT_CONFIG.heartbeatMs, 100, 'milliseconds'),
+    maxSessionS: integer('max-session-s', 'SIM_MAX_SESSION_S', DEFAULT_CONFIG.maxSessionS, 1, 'seconds'),
+    noAnswerMs: integer('no-answer-ms', 'SIM_NO_ANSWER_MS', DEFAULT_CONFIG.noAnswerMs, 0, 'milliseconds'),
   };
+}
+
+/**
+ * Reads "4001,4002,4100-4199": numbers and inclusive ranges of numbers of the same length
+ * (leading zeros kept: 0100-0199). Throws a ConfigError naming the bad item.
+ */
+export function parseDeviceList(text: string, name = '--devices'): string[] {
+  const out: string[] = [];
+  for (const item of text.split(',').map((d) => d.trim()).filter(Boolean)) {
+    const range = /^(\d+)-(\d+)$/.exec(item);
+    if (range) {
+      const [, from, to] = range as unknown as [string, string, string];
+      if (from.length !== to.length) throw new ConfigError(`${name}: range "${item}" must have bounds of the same length`);
+      const [a, b] = [Number(from), Number(to)];
+      if (b < a) throw new ConfigError(`${name}: range "${item}" ends before it starts`);
+      if (out.length + (b - a + 1) > MAX_DEVICES) throw new ConfigError(`${name}: more than ${MAX_DEVICES} devices`);
+      for (let n = a; n <= b; n++) out.push(String(n).padStart(from.length, '0'));
+      continue;
+    }
+    if (!isDialable(item)) throw new ConfigError(`${name}: "${item}" is not a dialable number or a range such as 4000-4999`);
+    out.push(item);
+  }
+  if (out.length === 0) throw new ConfigError(`${name}: list at least one internal device number`);
+  if (out.length > MAX_DEVICES) throw new ConfigError(`${name}: more than ${MAX_DEVICES} devices`);
+  if (new Set(out).size !== out.length) throw new ConfigError(`${name}: a device is listed twice`);
+  return out;
 }
 
 export function wantsHelp(argv: string[]): boolean {

@@ -383,7 +383,7 @@ describe('PBX simulator over CSTA + HTTP', () => {
       value: 'invalidCallID',
     });
 
-    client.sendRaw(encodeFrame('0777', `<SnapshotDevice xmlns="${CSTA_NAMESPACES.ed4}"><snapshotObject>4001</snapshotObject></SnapshotDevice>`));
+    client.sendRaw(encodeFrame('0777', `<ParkCall xmlns="${CSTA_NAMESPACES.ed4}"><parking><callID>1</callID></parking></ParkCall>`));
     const reply = await client.next((r) => r.invokeId === '0777');
     assert.deepEqual(reply.message, { type: 'CSTAErrorCode', category: 'unspecified', value: 'unspecified' });
   });

@@ -18,6 +18,7 @@ export interface PbxSimulator {
   readonly httpPort: number;
   readonly host: string;
   readonly model: PbxModel;
+  readonly csta: CstaServer;
   readonly requestLog: RequestLog;
   readonly traffic?: TrafficGenerator;
   /** Stops traffic and closes every listener and connection. Safe to call twice. */
@@ -34,7 +35,7 @@ export async function startSimulator(
 ): Promise<PbxSimulator> {
   const cfg: SimulatorConfig = { ...DEFAULT_CONFIG, ...config };
   const log = options.log ?? stderrLogger;
-  const model = new PbxModel(cfg.devices);
+  const model = new PbxModel(cfg.devices, { noAnswerMs: cfg.noAnswerMs });
   const requestLog = new RequestLog();
   const csta = new CstaServer({
     model,
@@ -43,6 +44,10 @@ export async function startSimulator(
     host: cfg.host,
     port: cfg.cstaPort,
     edition: cfg.edition,
+    sessionStyle: cfg.sessionStyle,
+    heartbeatMs: cfg.heartbeatMs,
+    maxSessionDuration: cfg.maxSessionS,
+    minSessionDuration: Math.min(10, cfg.maxSessionS),
     ...(cfg.username !== undefined && cfg.password !== undefined
       ? { credentials: { username: cfg.username, password: cfg.password } }
       : {}),
@@ -55,6 +60,7 @@ export async function startSimulator(
     host: cfg.host,
     port: cfg.httpPort,
     status: () => ({ cstaPort, clients: csta.clientCount, monitorCount: (d) => csta.monitorCount(d) }),
+    csta,
   });
 
   cstaPort = await csta.listen();
@@ -69,7 +75,15 @@ export async function startSimulator(
     ? new TrafficGenerator(model, { intervalMs: cfg.trafficIntervalMs, log, ...(options.random ? { random: options.random } : {}) })
     : undefined;
   traffic?.start();
-  log('info', 'PBX simulator listening', { host: cfg.host, cstaPort, httpPort, devices: cfg.devices, traffic: cfg.traffic });
+  log('info', 'PBX simulator listening', {
+    host: cfg.host,
+    cstaPort,
+    httpPort,
+    devices: cfg.devices.length > 20 ? `${cfg.devices.length} devices (${cfg.devices[0]} … ${cfg.devices.at(-1)})` : cfg.devices,
+    sessionStyle: cfg.sessionStyle,
+    edition: cfg.edition,
+    traffic: cfg.traffic,
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -77,11 +91,13 @@ export async function startSimulator(
     httpPort,
     host: cfg.host,
     model,
+    csta,
     requestLog,
     ...(traffic ? { traffic } : {}),
     stop() {
       stopping ??= (async () => {
         traffic?.stop();
+        model.dispose();
         await Promise.all([csta.close(), http.close()]);
         log('info', 'PBX simulator stopped');
       })();

@@ -122,4 +122,82 @@ describe('call log from event tables', () => {
     const e = { ...events('x', [[0, '4001', 'doNotDisturb']])[0]!, callRef: undefined };
     assert.equal(applyCallEvent(undefined, e), undefined);
   });
+
+  test('consultation and transfer: the two rows of the transferrer end; the row of the consulted party goes on until the transferred call ends', () => {
+    // 4001 answers an outside call (c7), consults 4002 (c8), transfers. The link keeps each
+    // device's call reference across the PBX's new call id, so 4002's events stay on c8.
+    const c7 = events('c7', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+33155171889', calledNumber: '4001' }],
+      [2, '4001', 'established', { answeringDevice: '4001' }],
+      [5, '4001', 'held', { localState: 'hold' }],
+      [20, '4001', 'transferred', { localState: 'null', cause: 'transfer' }],
+    ]);
+    const c8 = events('c8', [
+      [6, '4001', 'originated', { callingNumber: '4001', calledNumber: '4002' }],
+      [6, '4002', 'delivered', { alertingDevice: '4002', callingNumber: '4001', calledNumber: '4002' }],
+      [9, '4002', 'established', { answeringDevice: '4002' }],
+      [9, '4001', 'established', { answeringDevice: '4002' }],
+      [20, '4001', 'transferred', { localState: 'null', cause: 'transfer' }],
+      [20, '4002', 'transferred', { localState: 'connected', cause: 'transfer' }],
+      [80, '4002', 'connectionCleared', { releasingDevice: '+33155171889' }],
+      [80, '4002', 'callCleared'],
+    ]);
+    const rows: Record<string, CallLogParty> = {};
+    for (const e of [...c7, ...c8]) rows[`${e.device}/${e.callRef}`] = applyCallEvent(rows[`${e.device}/${e.callRef}`], e)!;
+
+    const first = rows[`4001/${LINK}:c7`]!;
+    const consult = rows[`4001/${LINK}:c8`]!;
+    const transferred = rows[`4002/${LINK}:c8`]!;
+    assert.deepEqual([first.direction, first.answered, first.endedAt], ['incoming', true, at(20)]);
+    assert.deepEqual([consult.direction, consult.remoteNumber, consult.endedAt], ['outgoing', '4002', at(20)]);
+    assert.deepEqual([transferred.direction, transferred.answered, transferred.endedAt], ['incoming', true, at(80)], 'the transfer does not end 4002’s call');
+  });
+
+  test('conference: the consultation leg of the conferencing device ends at the conference, its first call goes on', () => {
+    const rows = replay(events('c9', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+4930123', calledNumber: '4001' }],
+      [1, '4001', 'established', { answeringDevice: '4001' }],
+      [30, '4001', 'conferenced', { localState: 'connected', cause: 'conference' }],
+    ]));
+    const leg = replay(events('c10', [
+      [10, '4001', 'originated', { callingNumber: '4001', calledNumber: '4003' }],
+      [30, '4001', 'conferenced', { localState: 'null', cause: 'conference' }],
+    ]));
+
+    assert.equal(rows['4001']!.endedAt, null, 'still in the conference');
+    assert.deepEqual(leg['4001']!.endedAt, at(30));
+  });
+
+  test('forwarding: a call forwarded before it rang leaves no row; one forwarded on no answer is a missed call', () => {
+    const immediate = replay(events('c11', [[0, '4001', 'diverted', { localState: 'null', cause: 'callForwardImmediate', callingNumber: '+4930123' }]]));
+    assert.deepEqual(immediate, {});
+
+    const noAnswer = replay(events('c12', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+4930123', calledNumber: '4001' }],
+      [15, '4001', 'diverted', { localState: 'null', cause: 'callForwardNoAnswer', alertingDevice: '4002' }],
+    ]));
+    assert.deepEqual([noAnswer['4001']!.direction, noAnswer['4001']!.answered, noAnswer['4001']!.endedAt], ['incoming', false, at(15)]);
+  });
+
+  test('after a link loss: the call that ended meanwhile is closed by the resync, the answer missed meanwhile is counted', () => {
+    const rows = replay(events('c13', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+4930123', calledNumber: '4001' }],
+      // link lost at 4 s: no more events; back later, SnapshotDevice no longer lists the call
+      [4, '4001', 'callCleared', { cause: 'resynchronized', localState: 'null' }],
+    ]));
+    assert.deepEqual(rows['4001']!.endedAt, at(4));
+
+    const answered = replay(events('c14', [
+      [0, '4001', 'delivered', { alertingDevice: '4001', callingNumber: '+4930123', calledNumber: '4001' }],
+      // lost at 3 s; the snapshot shows the call connected: answered during the outage
+      [3, '4001', 'established', { cause: 'resynchronized', localState: 'connected' }],
+      [40, '4001', 'connectionCleared', { releasingDevice: '4001' }],
+    ]));
+    assert.deepEqual([answered['4001']!.answered, answered['4001']!.answeredAt, answered['4001']!.endedAt], [true, at(3), at(40)]);
+  });
+
+  test('link state events leave the log alone', () => {
+    const e = { ...events('x', [[0, '~link', 'linkState', { linkUp: false }]])[0]!, callRef: undefined };
+    assert.equal(applyCallEvent(undefined, e), undefined);
+  });
 });

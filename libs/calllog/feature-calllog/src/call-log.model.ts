@@ -11,11 +11,21 @@ import type { CallLogParty } from '@tws/calllog-data-access';
  *   event where another device is alerting); incoming when the device itself was alerted;
  * - answered when the call was established (by this device for an incoming call, by the far end
  *   for an outgoing one); an incoming call that ends unanswered is a missed call;
- * - ended when this device's connection is cleared or the whole call is cleared.
+ * - ended when this device's connection is cleared or the whole call is cleared;
+ * - transfers and conferences: the link service keeps each device's call reference across the
+ *   PBX's call-id change, so the row goes on; a `transferred`/`conferenced` event whose local
+ *   state is `null` (the transferring device, a conference leg merged away) ends the row;
+ * - a call diverted away from the device (forwarding on no answer, deflection) ends its row;
+ *   one forwarded before it rang here (immediate, busy) leaves no row;
+ * - after a link loss, the link service closes the calls that ended meanwhile with a
+ *   `callCleared` (cause `resynchronized`) and reports an answer it missed as `established`,
+ *   so no row stays open forever.
  * Times are min/max of event times, so the outcome does not depend on arrival order.
  */
 export function applyCallEvent(current: CallLogParty | undefined, e: TelephonyEvent): CallLogParty | undefined {
   if (!e.callRef || !CALL_KINDS.has(e.kind)) return current;
+  // Diverted before it ever rang here: not a call of this device.
+  if (!current && e.kind === 'diverted') return undefined;
   const at = new Date(e.occurredAt);
   const row: CallLogParty = current
     ? { ...current }
@@ -47,12 +57,18 @@ export function applyCallEvent(current: CallLogParty | undefined, e: TelephonyEv
     case 'callCleared':
       row.endedAt = latest(row.endedAt, at);
       break;
+    case 'transferred':
+    case 'conferenced':
+    case 'diverted':
+      if (e.localState === 'null') row.endedAt = latest(row.endedAt, at);
+      break;
   }
   return row;
 }
 
 const CALL_KINDS = new Set<TelephonyEvent['kind']>([
   'serviceInitiated', 'originated', 'delivered', 'established', 'connectionCleared', 'callCleared', 'failed', 'held', 'retrieved',
+  'transferred', 'conferenced', 'diverted',
 ]);
 
 function directionOf(e: TelephonyEvent): 'incoming' | 'outgoing' | undefined {

@@ -64,6 +64,12 @@ export const PARAMETER_CATALOGUE: readonly ParameterDefinition[] = [
   server('6.3', 'AuthLdapServer', 'string', '', 'IP address (or host name) of the LDAP server used by the LDAP authentication method.', { pattern: HOST }),
   server('6.3', 'AuthLdapPort', 'integer', 389, 'Port of the LDAP server.', port),
   server('6.3', 'AuthLdapDn', 'string', '?', 'Where to point in the LDAP tree; "?" is replaced by the user name, e.g. "OU=PARIS, DC=SSDEI, DC=local, CN=?".'),
+  // Beyond the guide (docs/authentication.md): TLS, and a service account that searches for the user's DN.
+  server('6.3', 'AuthLdapSecurity', 'enum', 'None', 'Transport security of the LDAP authentication: None (plain LDAP), StartTLS (upgrade on the LDAP port) or LDAPS (TLS from the start, usually port 636). The server certificate is always checked.', { values: ['None', 'StartTLS', 'LDAPS'] }),
+  server('6.3', 'AuthLdapSearchBase', 'string', '', 'Search mode: when set, the user\'s DN is searched under this base (AuthLdapSearchFilter) instead of being built from AuthLdapDn.', expert),
+  server('6.3', 'AuthLdapSearchFilter', 'string', '(uid=?)', 'Search mode: the filter finding the user; "?" is replaced by the escaped user name, e.g. "(sAMAccountName=?)" for Active Directory.', expert),
+  server('6.3', 'AuthLdapBindDn', 'string', '', 'Search mode: DN of the service account that searches (empty: anonymous search).', expert),
+  server('6.3', 'AuthLdapBindPassword', 'secret', null, 'Search mode: password of the service account (write-only, encrypted).', expert),
   server('9.1.5', 'smtp', 'string', '', 'Address of the SMTP server that sends the e-mail alerts (missed calls).', { pattern: HOST }),
   server('9.1.5', 'SmtServerPort', 'integer', 25, 'Port of the SMTP server.', { ...expert, ...port, aliases: ['SmtpServerPort'] }),
   server('9.1.5', 'SmtAuthUserName', 'string', '', 'User name of the SMTP account (empty: no authentication).', { ...expert, aliases: ['SmtpAuthUserName'] }),

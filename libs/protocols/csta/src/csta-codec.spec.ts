@@ -63,6 +63,56 @@ const SAMPLES: { [K in CstaMessageType]: Extract<KnownCstaMessage, { type: K }> 
   ClearConnection: { type: 'ClearConnection', connectionToBeCleared: conn('12', '4001') },
   ClearConnectionResponse: { type: 'ClearConnectionResponse' },
   CSTAErrorCode: { type: 'CSTAErrorCode', category: 'operation', value: 'invalidDeviceID' },
+  ClearCall: { type: 'ClearCall', callToBeCleared: conn('12', '4001') },
+  ClearCallResponse: { type: 'ClearCallResponse' },
+  HoldCall: { type: 'HoldCall', callToBeHeld: conn('12', '4001') },
+  HoldCallResponse: { type: 'HoldCallResponse' },
+  RetrieveCall: { type: 'RetrieveCall', callToBeRetrieved: conn('12', '4001') },
+  RetrieveCallResponse: { type: 'RetrieveCallResponse' },
+  ConsultationCall: { type: 'ConsultationCall', existingCall: conn('12', '4001'), consultedDevice: '4002' },
+  ConsultationCallResponse: { type: 'ConsultationCallResponse', initiatedCall: conn('13', '4001') },
+  TransferCall: { type: 'TransferCall', heldCall: conn('12', '4001'), activeCall: conn('13', '4001') },
+  TransferCallResponse: { type: 'TransferCallResponse', transferredCall: conn('14', '4002') },
+  SingleStepTransferCall: { type: 'SingleStepTransferCall', activeCall: conn('12', '4001'), transferredTo: '4003' },
+  SingleStepTransferCallResponse: { type: 'SingleStepTransferCallResponse', transferredCall: conn('15', '4003') },
+  ConferenceCall: { type: 'ConferenceCall', heldCall: conn('12', '4001'), activeCall: conn('13', '4001') },
+  ConferenceCallResponse: { type: 'ConferenceCallResponse', conferenceCall: conn('16', '4001') },
+  AlternateCall: { type: 'AlternateCall', heldCall: conn('12', '4001'), activeCall: conn('13', '4001') },
+  AlternateCallResponse: { type: 'AlternateCallResponse' },
+  ReconnectCall: { type: 'ReconnectCall', heldCall: conn('12', '4001'), activeCall: conn('13', '4001') },
+  ReconnectCallResponse: { type: 'ReconnectCallResponse' },
+  DeflectCall: { type: 'DeflectCall', callToBeDiverted: conn('12', '4001'), newDestination: '4005' },
+  DeflectCallResponse: { type: 'DeflectCallResponse' },
+  SetForwarding: { type: 'SetForwarding', device: '4001', forwardingType: 'forwardNoAns', activateForward: true, forwardDN: '4002', ringCount: 4 },
+  SetForwardingResponse: { type: 'SetForwardingResponse' },
+  GetForwarding: { type: 'GetForwarding', device: '4001' },
+  GetForwardingResponse: {
+    type: 'GetForwardingResponse',
+    forwardingList: [
+      { forwardingType: 'forwardImmediate', forwardStatus: false },
+      { forwardingType: 'forwardNoAns', forwardStatus: true, forwardDN: '4002', ringCount: 4 },
+    ],
+  },
+  SetDoNotDisturb: { type: 'SetDoNotDisturb', device: '4001', doNotDisturbOn: true },
+  SetDoNotDisturbResponse: { type: 'SetDoNotDisturbResponse' },
+  GetDoNotDisturb: { type: 'GetDoNotDisturb', device: '4001' },
+  GetDoNotDisturbResponse: { type: 'GetDoNotDisturbResponse', doNotDisturbOn: false },
+  SnapshotDevice: { type: 'SnapshotDevice', snapshotObject: '4001' },
+  SnapshotDeviceResponse: {
+    type: 'SnapshotDeviceResponse',
+    calls: [
+      { connection: conn('12', '4001'), localConnectionState: 'hold' },
+      { connection: conn('13', '4001'), localConnectionState: 'connected' },
+    ],
+  },
+  SnapshotCall: { type: 'SnapshotCall', snapshotObject: conn('12', '4001') },
+  SnapshotCallResponse: {
+    type: 'SnapshotCallResponse',
+    parties: [
+      { deviceOnCall: '4001', callIdentifier: conn('12', '4001'), localConnectionState: 'connected' },
+      { deviceOnCall: '+4930123', callIdentifier: conn('12', '+4930123'), localConnectionState: 'connected' },
+    ],
+  },
   ServiceInitiatedEvent: {
     type: 'ServiceInitiatedEvent',
     monitorCrossRefId: '77',
@@ -169,6 +219,15 @@ const SAMPLES: { [K in CstaMessageType]: Extract<KnownCstaMessage, { type: K }> 
     localConnectionInfo: 'queued',
     cause: 'enteringDistribution',
   },
+  ForwardingEvent: {
+    type: 'ForwardingEvent',
+    monitorCrossRefId: '77',
+    device: '4001',
+    forwardingType: 'forwardImmediate',
+    forwardStatus: true,
+    forwardTo: '4002',
+  },
+  DoNotDisturbEvent: { type: 'DoNotDisturbEvent', monitorCrossRefId: '77', device: '4001', doNotDisturbOn: true },
 };
 
 describe('decodeMessage — golden documents', () => {
@@ -286,11 +345,11 @@ describe('decodeMessage — golden documents', () => {
   });
 
   it('returns unknown root elements as { type: "unknown", name } instead of failing', () => {
-    assert.deepEqual(decoded(`<ForwardingEvent xmlns="${ED4}"><monitorCrossRefID>1</monitorCrossRefID></ForwardingEvent>`), {
+    assert.deepEqual(decoded(`<CallInformationEvent xmlns="${ED4}"><monitorCrossRefID>1</monitorCrossRefID></CallInformationEvent>`), {
       type: 'unknown',
-      name: 'ForwardingEvent',
+      name: 'CallInformationEvent',
     });
-    assert.deepEqual(decoded('<csta:SnapshotDevice xmlns:csta="urn:x"/>'), { type: 'unknown', name: 'SnapshotDevice' });
+    assert.deepEqual(decoded('<csta:ParkCall xmlns:csta="urn:x"/>'), { type: 'unknown', name: 'ParkCall' });
   });
 
   it('classifies events', () => {

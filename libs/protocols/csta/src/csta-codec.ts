@@ -64,7 +64,11 @@ type FieldKind =
   /** `<x><connectionListItem>…</connectionListItem>…</x>`. */
   | 'connectionList'
   /** localConnectionInfo. */
-  | 'state';
+  | 'state'
+  /** xsd:boolean ("true"/"false", "1"/"0" read too). */
+  | 'bool'
+  /** Repeated structured items: `<path><item>…fields…</item>…</path>`. */
+  | 'list';
 
 interface FieldSpec {
   key: string;
@@ -74,6 +78,9 @@ interface FieldSpec {
   optional?: boolean;
   /** For `device`: what to write when the value is undefined. */
   missing?: 'notKnown' | 'notRequired';
+  /** For `list`: the repeated element's local name and its fields (paths relative to it). */
+  item?: string;
+  fields?: FieldSpec[];
 }
 
 interface MessageSpec {
@@ -92,6 +99,7 @@ const device = (key: string, path = key, missing: 'notKnown' | 'notRequired' = '
   f(key, path, 'device', { missing });
 const xref = f('monitorCrossRefId', 'monitorCrossRefID', 'text');
 const eventTail = [opt('localConnectionInfo', 'localConnectionInfo', 'state'), opt('cause', 'cause', 'text')];
+const list = (key: string, path: string, item: string, ...fields: FieldSpec[]): FieldSpec => f(key, path, 'list', { item, fields });
 const csta = (...fields: FieldSpec[]): MessageSpec => ({ namespace: 'csta', fields });
 const session = (...fields: FieldSpec[]): MessageSpec => ({ namespace: 'session', fields });
 const event = (...fields: FieldSpec[]): MessageSpec => csta(xref, ...fields, ...eventTail);
@@ -142,6 +150,71 @@ const SPECS: Record<Exclude<CstaMessageType, 'CSTAErrorCode'>, MessageSpec> = {
   AnswerCallResponse: csta(),
   ClearConnection: csta(f('connectionToBeCleared', 'connectionToBeCleared', 'connection')),
   ClearConnectionResponse: csta(),
+  ClearCall: csta(f('callToBeCleared', 'callToBeCleared', 'connection')),
+  ClearCallResponse: csta(),
+  HoldCall: csta(f('callToBeHeld', 'callToBeHeld', 'connection')),
+  HoldCallResponse: csta(),
+  RetrieveCall: csta(f('callToBeRetrieved', 'callToBeRetrieved', 'connection')),
+  RetrieveCallResponse: csta(),
+  ConsultationCall: csta(f('existingCall', 'existingCall', 'connection'), f('consultedDevice', 'consultedDevice', 'deviceId')),
+  ConsultationCallResponse: csta(f('initiatedCall', 'initiatedCall', 'connection')),
+  TransferCall: csta(f('heldCall', 'heldCall', 'connection'), f('activeCall', 'activeCall', 'connection')),
+  TransferCallResponse: csta(opt('transferredCall', 'transferredCall', 'connection')),
+  SingleStepTransferCall: csta(f('activeCall', 'activeCall', 'connection'), f('transferredTo', 'transferredTo', 'deviceId')),
+  SingleStepTransferCallResponse: csta(opt('transferredCall', 'transferredCall', 'connection')),
+  ConferenceCall: csta(f('heldCall', 'heldCall', 'connection'), f('activeCall', 'activeCall', 'connection')),
+  ConferenceCallResponse: csta(opt('conferenceCall', 'conferenceCall', 'connection')),
+  AlternateCall: csta(f('heldCall', 'heldCall', 'connection'), f('activeCall', 'activeCall', 'connection')),
+  AlternateCallResponse: csta(),
+  ReconnectCall: csta(f('heldCall', 'heldCall', 'connection'), f('activeCall', 'activeCall', 'connection')),
+  ReconnectCallResponse: csta(),
+  DeflectCall: csta(f('callToBeDiverted', 'callToBeDiverted', 'connection'), f('newDestination', 'newDestination', 'deviceId')),
+  DeflectCallResponse: csta(),
+  SetForwarding: csta(
+    f('device', 'device', 'deviceId'),
+    opt('forwardingType', 'forwardingType', 'text'),
+    f('activateForward', 'activateForward', 'bool'),
+    opt('forwardDN', 'forwardDN', 'text'),
+    opt('ringCount', 'ringCount', 'int'),
+  ),
+  SetForwardingResponse: csta(),
+  GetForwarding: csta(f('device', 'device', 'deviceId')),
+  GetForwardingResponse: csta(
+    list(
+      'forwardingList',
+      'forwardingList',
+      'forwardListItem',
+      opt('forwardingType', 'forwardingType', 'text'),
+      f('forwardStatus', 'forwardStatus', 'bool'),
+      opt('forwardDN', 'forwardDN', 'text'),
+      opt('ringCount', 'ringCount', 'int'),
+    ),
+  ),
+  SetDoNotDisturb: csta(f('device', 'device', 'deviceId'), f('doNotDisturbOn', 'doNotDisturbOn', 'bool')),
+  SetDoNotDisturbResponse: csta(),
+  GetDoNotDisturb: csta(f('device', 'device', 'deviceId')),
+  GetDoNotDisturbResponse: csta(f('doNotDisturbOn', 'doNotDisturbOn', 'bool')),
+  SnapshotDevice: csta(f('snapshotObject', 'snapshotObject', 'deviceId')),
+  SnapshotDeviceResponse: csta(
+    list(
+      'calls',
+      'crossRefIDorSnapshotData/snapshotData',
+      'snapshotDeviceResponseInfo',
+      f('connection', 'connectionIdentifier', 'connection'),
+      opt('localConnectionState', 'localCallState/compoundCallState/localConnectionState', 'state'),
+    ),
+  ),
+  SnapshotCall: csta(f('snapshotObject', 'snapshotObject', 'connection')),
+  SnapshotCallResponse: csta(
+    list(
+      'parties',
+      'crossRefIDorSnapshotData/snapshotData',
+      'snapshotCallResponseInfo',
+      device('deviceOnCall'),
+      opt('callIdentifier', 'callIdentifier', 'connection'),
+      opt('localConnectionState', 'localConnectionState', 'state'),
+    ),
+  ),
 
   ServiceInitiatedEvent: event(f('initiatedConnection', 'initiatedConnection', 'connection'), device('initiatingDevice')),
   OriginatedEvent: event(
@@ -202,6 +275,15 @@ const SPECS: Record<Exclude<CstaMessageType, 'CSTAErrorCode'>, MessageSpec> = {
     device('calledDevice'),
     opt('numberQueued', 'numberQueued', 'int'),
   ),
+  ForwardingEvent: csta(
+    xref,
+    device('device'),
+    opt('forwardingType', 'forwardingType', 'text'),
+    f('forwardStatus', 'forwardStatus', 'bool'),
+    opt('forwardTo', 'forwardTo', 'text'),
+    opt('ringCount', 'ringCount', 'int'),
+  ),
+  DoNotDisturbEvent: csta(xref, device('device'), f('doNotDisturbOn', 'doNotDisturbOn', 'bool')),
 };
 
 /** Root names some peers use for a message we model under ECMA's name. */
@@ -236,12 +318,16 @@ function decodeElement(root: XmlElement): CstaMessage {
   if (root.name === 'CSTAErrorCode') return decodeErrorCode(root);
   const type = (Object.hasOwn(SPECS, root.name) ? root.name : ALIASES[root.name]) as keyof typeof SPECS | undefined;
   if (type === undefined) return { type: 'unknown', name: root.name };
-  const message: Record<string, unknown> = { type };
-  for (const field of SPECS[type].fields) {
-    const value = decodeField(root, field);
-    if (value !== undefined || field.kind === 'device') message[field.key] = value;
+  return { type, ...decodeFields(root, SPECS[type].fields) } as unknown as CstaMessage;
+}
+
+function decodeFields(el: XmlElement, fields: FieldSpec[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = decodeField(el, field);
+    if (value !== undefined || field.kind === 'device') out[field.key] = value;
   }
-  return message as unknown as CstaMessage;
+  return out;
 }
 
 function decodeField(root: XmlElement, field: FieldSpec): unknown {
@@ -250,6 +336,11 @@ function decodeField(root: XmlElement, field: FieldSpec): unknown {
     const container = slash >= 0 ? elementAt(root, field.path.slice(0, slash)) : root;
     const item = field.path.slice(slash + 1);
     return (container?.children ?? []).filter((c) => c.name === item).map((c) => c.text);
+  }
+  if (field.kind === 'list') {
+    // A missing container is an empty list: "nothing to report" is how switches say it too.
+    const container = elementAt(root, field.path);
+    return (container?.children ?? []).filter((c) => c.name === field.item).map((c) => decodeFields(c, field.fields ?? []));
   }
   const el = elementAt(root, field.path);
   const missing = (): undefined => {
@@ -278,6 +369,12 @@ function decodeField(root: XmlElement, field: FieldSpec): unknown {
       const state = CSTA_LOCAL_CONNECTION_STATES.find((s) => s === el.text);
       // An unknown state from a newer edition is dropped, not fatal: the event still counts.
       return state;
+    }
+    case 'bool': {
+      const text = el.text.toLowerCase();
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      throw new CstaCodecError('invalidMessage', `${field.path} is not a boolean: "${el.text}"`);
     }
   }
 }
@@ -343,9 +440,12 @@ export function encodeMessage(message: KnownCstaMessage, options: CstaEncodeOpti
     attributes: { xmlns: spec.namespace === 'session' ? ECMA354_NAMESPACE : CSTA_NAMESPACES[edition] },
     children: [],
   };
-  const values = message as unknown as Record<string, unknown>;
-  for (const field of spec.fields) encodeField(root, field, values[field.key], message.type);
+  encodeFields(root, spec.fields, message as unknown as Record<string, unknown>, message.type);
   return declaration + writeXml(root);
+}
+
+function encodeFields(node: XmlNode, fields: FieldSpec[], values: Record<string, unknown>, type: string): void {
+  for (const field of fields) encodeField(node, field, values[field.key], type);
 }
 
 function encodeField(root: XmlNode, field: FieldSpec, value: unknown, type: string): void {
@@ -362,6 +462,17 @@ function encodeField(root: XmlNode, field: FieldSpec, value: unknown, type: stri
   }
   const name = segments.pop()!;
   const parent = ensurePath(root, segments);
+  if (field.kind === 'list') {
+    const items = value as Record<string, unknown>[];
+    const container: XmlNode = { name, children: [] };
+    for (const item of items) {
+      const itemNode: XmlNode = { name: field.item!, children: [] };
+      encodeFields(itemNode, field.fields ?? [], item, type);
+      container.children!.push(itemNode);
+    }
+    parent.children!.push(container);
+    return;
+  }
   parent.children!.push(fieldNode(name, field, value));
 }
 
@@ -373,6 +484,8 @@ function fieldNode(name: string, field: FieldSpec, value: unknown): XmlNode {
       return { name, text: String(value) };
     case 'int':
       return { name, text: String(Math.trunc(value as number)) };
+    case 'bool':
+      return { name, text: value ? 'true' : 'false' };
     case 'device':
       return {
         name,
@@ -393,7 +506,8 @@ function fieldNode(name: string, field: FieldSpec, value: unknown): XmlNode {
         })),
       };
     case 'textList':
-      throw new Error('unreachable: text lists are written by encodeField');
+    case 'list':
+      throw new Error('unreachable: lists are written by encodeField');
   }
 }
 

@@ -185,6 +185,216 @@ export interface ClearConnectionResponse {
   type: 'ClearConnectionResponse';
 }
 
+export interface ClearCall {
+  type: 'ClearCall';
+  callToBeCleared: ConnectionId;
+}
+
+export interface ClearCallResponse {
+  type: 'ClearCallResponse';
+}
+
+export interface HoldCall {
+  type: 'HoldCall';
+  callToBeHeld: ConnectionId;
+}
+
+export interface HoldCallResponse {
+  type: 'HoldCallResponse';
+}
+
+export interface RetrieveCall {
+  type: 'RetrieveCall';
+  callToBeRetrieved: ConnectionId;
+}
+
+export interface RetrieveCallResponse {
+  type: 'RetrieveCallResponse';
+}
+
+/** Puts `existingCall` on hold and calls `consultedDevice` from the same device. */
+export interface ConsultationCall {
+  type: 'ConsultationCall';
+  existingCall: ConnectionId;
+  consultedDevice: string;
+}
+
+export interface ConsultationCallResponse {
+  type: 'ConsultationCallResponse';
+  /** The consultation call's connection at the consulting device. */
+  initiatedCall: ConnectionId;
+}
+
+/** Joins the other parties of the held and the active call, and drops the transferring device. */
+export interface TransferCall {
+  type: 'TransferCall';
+  heldCall: ConnectionId;
+  activeCall: ConnectionId;
+}
+
+export interface TransferCallResponse {
+  type: 'TransferCallResponse';
+  /** The resulting call (its callID may differ from both old ones); some switches omit it. */
+  transferredCall?: ConnectionId;
+}
+
+export interface SingleStepTransferCall {
+  type: 'SingleStepTransferCall';
+  activeCall: ConnectionId;
+  transferredTo: string;
+}
+
+export interface SingleStepTransferCallResponse {
+  type: 'SingleStepTransferCallResponse';
+  transferredCall?: ConnectionId;
+}
+
+export interface ConferenceCall {
+  type: 'ConferenceCall';
+  heldCall: ConnectionId;
+  activeCall: ConnectionId;
+}
+
+export interface ConferenceCallResponse {
+  type: 'ConferenceCallResponse';
+  conferenceCall?: ConnectionId;
+}
+
+/** Holds `activeCall` and retrieves `heldCall` in one step. */
+export interface AlternateCall {
+  type: 'AlternateCall';
+  heldCall: ConnectionId;
+  activeCall: ConnectionId;
+}
+
+export interface AlternateCallResponse {
+  type: 'AlternateCallResponse';
+}
+
+/** Clears `activeCall` and retrieves `heldCall`. */
+export interface ReconnectCall {
+  type: 'ReconnectCall';
+  heldCall: ConnectionId;
+  activeCall: ConnectionId;
+}
+
+export interface ReconnectCallResponse {
+  type: 'ReconnectCallResponse';
+}
+
+/** Sends a call alerting at a device elsewhere. */
+export interface DeflectCall {
+  type: 'DeflectCall';
+  callToBeDiverted: ConnectionId;
+  newDestination: string;
+}
+
+export interface DeflectCallResponse {
+  type: 'DeflectCallResponse';
+}
+
+/** ECMA-269 ForwardingType values. */
+export const CSTA_FORWARDING_TYPES = [
+  'forwardImmediate',
+  'forwardBusy',
+  'forwardNoAns',
+  'forwardDND',
+  'forwardBusyInt',
+  'forwardBusyExt',
+  'forwardNoAnsInt',
+  'forwardNoAnsExt',
+  'forwardImmInt',
+  'forwardImmExt',
+  'forwardDNDInt',
+  'forwardDNDExt',
+] as const;
+export type CstaForwardingType = (typeof CSTA_FORWARDING_TYPES)[number];
+
+export interface SetForwarding {
+  type: 'SetForwarding';
+  device: string;
+  /** Kept as text: a switch may use a value of a later edition. */
+  forwardingType?: string;
+  activateForward: boolean;
+  forwardDN?: string;
+  ringCount?: number;
+}
+
+export interface SetForwardingResponse {
+  type: 'SetForwardingResponse';
+}
+
+export interface GetForwarding {
+  type: 'GetForwarding';
+  device: string;
+}
+
+export interface ForwardListItem {
+  forwardingType?: string;
+  forwardStatus: boolean;
+  forwardDN?: string;
+  ringCount?: number;
+}
+
+export interface GetForwardingResponse {
+  type: 'GetForwardingResponse';
+  forwardingList: ForwardListItem[];
+}
+
+export interface SetDoNotDisturb {
+  type: 'SetDoNotDisturb';
+  device: string;
+  doNotDisturbOn: boolean;
+}
+
+export interface SetDoNotDisturbResponse {
+  type: 'SetDoNotDisturbResponse';
+}
+
+export interface GetDoNotDisturb {
+  type: 'GetDoNotDisturb';
+  device: string;
+}
+
+export interface GetDoNotDisturbResponse {
+  type: 'GetDoNotDisturbResponse';
+  doNotDisturbOn: boolean;
+}
+
+export interface SnapshotDevice {
+  type: 'SnapshotDevice';
+  snapshotObject: string;
+}
+
+/** One call at the device: `crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo`. */
+export interface SnapshotDeviceItem {
+  connection: ConnectionId;
+  /** localCallState/compoundCallState/localConnectionState; undefined when the switch sent a simple call state. */
+  localConnectionState?: LocalConnectionState;
+}
+
+export interface SnapshotDeviceResponse {
+  type: 'SnapshotDeviceResponse';
+  calls: SnapshotDeviceItem[];
+}
+
+export interface SnapshotCall {
+  type: 'SnapshotCall';
+  snapshotObject: ConnectionId;
+}
+
+/** One party of the call: `crossRefIDorSnapshotData/snapshotData/snapshotCallResponseInfo`. */
+export interface SnapshotCallItem {
+  deviceOnCall: SubjectDevice;
+  callIdentifier?: ConnectionId;
+  localConnectionState?: LocalConnectionState;
+}
+
+export interface SnapshotCallResponse {
+  type: 'SnapshotCallResponse';
+  parties: SnapshotCallItem[];
+}
+
 /** A negative response: `<CSTAErrorCode><operation>invalidDeviceID</operation></CSTAErrorCode>`. */
 export interface CstaErrorCode {
   type: 'CSTAErrorCode';
@@ -304,6 +514,28 @@ export interface QueuedEvent extends EventBase {
   numberQueued?: number;
 }
 
+/** Events about a device rather than a call: no connection state, no cause. */
+interface DeviceEventBase {
+  monitorCrossRefId: string;
+  localConnectionInfo?: never;
+  cause?: never;
+}
+
+export interface ForwardingEvent extends DeviceEventBase {
+  type: 'ForwardingEvent';
+  device: SubjectDevice;
+  forwardingType?: string;
+  forwardStatus: boolean;
+  forwardTo?: string;
+  ringCount?: number;
+}
+
+export interface DoNotDisturbEvent extends DeviceEventBase {
+  type: 'DoNotDisturbEvent';
+  device: SubjectDevice;
+  doNotDisturbOn: boolean;
+}
+
 /** A well-formed document whose root element this library does not model. */
 export interface UnknownCstaMessage {
   type: 'unknown';
@@ -321,7 +553,29 @@ export type CstaSessionMessage =
   | StopApplicationSession
   | StopApplicationSessionPosResponse;
 
-export type CstaRequest = MonitorStart | MonitorStop | MakeCall | AnswerCall | ClearConnection | SystemStatus;
+export type CstaRequest =
+  | MonitorStart
+  | MonitorStop
+  | MakeCall
+  | AnswerCall
+  | ClearConnection
+  | ClearCall
+  | HoldCall
+  | RetrieveCall
+  | ConsultationCall
+  | TransferCall
+  | SingleStepTransferCall
+  | ConferenceCall
+  | AlternateCall
+  | ReconnectCall
+  | DeflectCall
+  | SetForwarding
+  | GetForwarding
+  | SetDoNotDisturb
+  | GetDoNotDisturb
+  | SnapshotDevice
+  | SnapshotCall
+  | SystemStatus;
 
 export type CstaResponse =
   | MonitorStartResponse
@@ -329,6 +583,22 @@ export type CstaResponse =
   | MakeCallResponse
   | AnswerCallResponse
   | ClearConnectionResponse
+  | ClearCallResponse
+  | HoldCallResponse
+  | RetrieveCallResponse
+  | ConsultationCallResponse
+  | TransferCallResponse
+  | SingleStepTransferCallResponse
+  | ConferenceCallResponse
+  | AlternateCallResponse
+  | ReconnectCallResponse
+  | DeflectCallResponse
+  | SetForwardingResponse
+  | GetForwardingResponse
+  | SetDoNotDisturbResponse
+  | GetDoNotDisturbResponse
+  | SnapshotDeviceResponse
+  | SnapshotCallResponse
   | SystemStatusResponse
   | CstaErrorCode;
 
@@ -345,7 +615,9 @@ export type CstaEvent =
   | ConferencedEvent
   | DivertedEvent
   | FailedEvent
-  | QueuedEvent;
+  | QueuedEvent
+  | ForwardingEvent
+  | DoNotDisturbEvent;
 
 /** Every message the codec can both read and write. */
 export type KnownCstaMessage = CstaSessionMessage | CstaRequest | CstaResponse | CstaEvent;
@@ -371,8 +643,44 @@ export const CSTA_EVENT_TYPES: readonly CstaEvent['type'][] = [
   'DivertedEvent',
   'FailedEvent',
   'QueuedEvent',
+  'ForwardingEvent',
+  'DoNotDisturbEvent',
 ];
 
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(CSTA_EVENT_TYPES);
+
 export function isCstaEvent(message: CstaMessage): message is CstaEvent {
-  return (CSTA_EVENT_TYPES as readonly string[]).includes(message.type);
+  return EVENT_TYPE_SET.has(message.type);
 }
+
+/**
+ * The response type each request expects, so a caller never spells it (and a typo cannot
+ * make a request wait for a response that never comes).
+ */
+export const CSTA_RESPONSE_OF = {
+  MonitorStart: 'MonitorStartResponse',
+  MonitorStop: 'MonitorStopResponse',
+  MakeCall: 'MakeCallResponse',
+  AnswerCall: 'AnswerCallResponse',
+  ClearConnection: 'ClearConnectionResponse',
+  ClearCall: 'ClearCallResponse',
+  HoldCall: 'HoldCallResponse',
+  RetrieveCall: 'RetrieveCallResponse',
+  ConsultationCall: 'ConsultationCallResponse',
+  TransferCall: 'TransferCallResponse',
+  SingleStepTransferCall: 'SingleStepTransferCallResponse',
+  ConferenceCall: 'ConferenceCallResponse',
+  AlternateCall: 'AlternateCallResponse',
+  ReconnectCall: 'ReconnectCallResponse',
+  DeflectCall: 'DeflectCallResponse',
+  SetForwarding: 'SetForwardingResponse',
+  GetForwarding: 'GetForwardingResponse',
+  SetDoNotDisturb: 'SetDoNotDisturbResponse',
+  GetDoNotDisturb: 'GetDoNotDisturbResponse',
+  SnapshotDevice: 'SnapshotDeviceResponse',
+  SnapshotCall: 'SnapshotCallResponse',
+  SystemStatus: 'SystemStatusResponse',
+} as const satisfies { [K in CstaRequest['type']]: CstaResponse['type'] };
+
+/** The positive response of request type `T`. */
+export type CstaResponseTo<T extends CstaRequest['type']> = Extract<CstaResponse, { type: (typeof CSTA_RESPONSE_OF)[T] }>;

@@ -1,3 +1,4 @@
 export * from './csta-framer';
 export * from './csta-messages';
 export * from './csta-codec';
+export * from './csta-errors';

@@ -4,6 +4,8 @@ import { UsersGroupsRights1764320000000 } from './migrations/1764320000000-users
 import { ApplicationParameters1764350000000 } from './migrations/1764350000000-application-parameters';
 import { TelephonyObjects1764360000000 } from './migrations/1764360000000-telephony-objects';
 import { DialingPlans1764370000000 } from './migrations/1764370000000-dialing-plans';
+import { Directories1764380000000 } from './migrations/1764380000000-directories';
+import { UserSessions1764390000000 } from './migrations/1764390000000-user-sessions';
 
 /** The one linear migration history of the shared schema, oldest first. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +15,6 @@ export const MIGRATIONS: Function[] = [
   ApplicationParameters1764350000000,
   TelephonyObjects1764360000000,
   DialingPlans1764370000000,
+  Directories1764380000000,
+  UserSessions1764390000000,
 ];

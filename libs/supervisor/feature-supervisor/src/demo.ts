@@ -7,14 +7,25 @@ import type { Logger } from '@tws/logging';
 export const DEMO = {
   company: 'Demo Company',
   domain: 'demo.local',
+  /** TWS passwords (guide 6.4) are public, like the rest of the demo: never run --demo on a real installation. */
   users: [
-    { username: 'alice', firstName: 'Alice', lastName: 'Martin', device: '4001' },
-    { username: 'bob', firstName: 'Bob', lastName: 'Durand', device: '4002' },
-    { username: 'carol', firstName: 'Carol', lastName: 'Bernard', device: '4003' },
+    { username: 'alice', firstName: 'Alice', lastName: 'Martin', device: '4001', password: 'demo-alice' },
+    { username: 'bob', firstName: 'Bob', lastName: 'Durand', device: '4002', password: 'demo-bob' },
+    { username: 'carol', firstName: 'Carol', lastName: 'Bernard', device: '4003', password: 'demo-carol' },
   ],
   pbxUser: 'demo',
   pbxPassword: 'demo-pbx-secret',
 };
+
+/** How to use the toolkit as a demo user: sign in, then call with the access token (printed at start, and in the README). */
+export function demoToolkitExample(toolkitUrl: string): string[] {
+  const alice = DEMO.users[0]!;
+  return [
+    `  ${`Sign in as ${alice.username}:`.padEnd(24)}TOKEN=$(curl -s ${toolkitUrl}/toolkit/v1/auth/login -H 'content-type: application/json' -d '{"domain":"${DEMO.domain}","username":"${alice.username}","password":"${alice.password}"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
+    `  Watch a call log grow:  curl -H "Authorization: Bearer $TOKEN" ${toolkitUrl}/toolkit/v1/call-logs`,
+    `  Place a call:           curl -X POST ${toolkitUrl}/toolkit/v1/calls -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"destination":"+33155171889"}'`,
+  ];
+}
 
 export interface DemoHandle {
   simulatorHttp: string;
@@ -144,13 +155,19 @@ async function seed(base: string, cstaPort: number, varDir: string): Promise<str
   if (plan.settings['remove'] !== '0') {
     await api(base, 'PUT', `/api/admin/v1/domains/${domain.id}/dialing-plan`, { settings: { ...plan.settings, remove: '0' }, rules: plan.rules.map(({ id: _id, ...r }) => r) }, token);
   }
-  const users = await get<{ items: { username: string }[] }>(`/api/admin/v1/domains/${domain.id}/users?limit=500`);
+  const users = await get<{ items: { id: string; username: string; passwordSet: boolean }[] }>(`/api/admin/v1/domains/${domain.id}/users?limit=500`);
   for (const u of DEMO.users) {
-    if (users.items.some((x) => x.username === u.username)) continue;
+    const existing = users.items.find((x) => x.username === u.username);
+    if (existing) {
+      // Demo users of an installation seeded before they had passwords get theirs now.
+      if (!existing.passwordSet) await api(base, 'PATCH', `/api/admin/v1/domains/${domain.id}/users/${existing.id}`, { password: u.password }, token);
+      continue;
+    }
     await post(`/api/admin/v1/domains/${domain.id}/users`, {
       username: u.username,
       firstName: u.firstName,
       lastName: u.lastName,
+      password: u.password,
       devices: [{ number: u.device, protocol: 'CSTA' }],
     });
   }

@@ -10,7 +10,7 @@ import { ensureInfrastructure, type Infrastructure } from './infrastructure';
 import { ProcessManager } from './process-manager';
 import { ServiceStateStore } from './service-state.store';
 import { SupervisorModule } from './supervisor.runtime';
-import { startDemo, DEMO, type DemoHandle } from './demo';
+import { startDemo, DEMO, demoToolkitExample, type DemoHandle } from './demo';
 
 /**
  * `supervisor` (what `npm start` runs): Postgres and NATS (given or local), migrations, then
@@ -185,8 +185,7 @@ function printUrls(env: SupervisorEnv, portOf: (n: ServiceName) => number, wante
     lines.push(
       '',
       `  Demo: the PBX simulator places and answers calls for ${DEMO.users.map((u) => `${u.username} (${u.device})`).join(', ')} in ${DEMO.domain}.`,
-      `  Watch a call log grow:  curl 'http://${host}:${portOf('toolkit-web-services')}/toolkit/v1/call-logs?domain=${DEMO.domain}&user=alice'`,
-      `  Place a call:           curl -X POST http://${host}:${portOf('toolkit-web-services')}/toolkit/v1/calls -H 'content-type: application/json' -d '{"domain":"${DEMO.domain}","user":"alice","destination":"+33155171889"}'`,
+      ...demoToolkitExample(`http://${host}:${portOf('toolkit-web-services')}`),
       `  Simulator control API:  ${demo.simulatorHttp}/calls`,
       `  Admin API sign-in:      tws / ${demo.adminPassword}   (POST /api/admin/v1/auth/login)`,
     );

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { CstaFrameDecoder, decodeMessage, encodeFrame, encodeMessage, type CstaEvent, type KnownCstaMessage } from '@tws/csta';
 import { createLogger } from '@tws/logging';
-import { CstaClient, CstaRequestError } from './csta-client';
+import { CstaClient, CstaRequestError, CstaUnavailableError, type CstaClientOptions } from './csta-client';
 
 /**
  * CstaClient against a scripted PBX on a real TCP socket: what the PBX answers (or does not)
@@ -91,11 +91,11 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): 
 describe('CstaClient', () => {
   const clients: CstaClient[] = [];
   const pbxs: ScriptedPbx[] = [];
-  const make = async (password = 'right') => {
+  const make = async (password = 'right', extra: Partial<CstaClientOptions> = {}) => {
     const pbx = new ScriptedPbx();
     pbxs.push(pbx);
     const port = await pbx.listen();
-    const sut = new CstaClient({ host: '127.0.0.1', port, username: 'tws', password, logger: createLogger('test', 'silent'), backoffMs: 50, maxBackoffMs: 200, requestTimeoutMs: 500 });
+    const sut = new CstaClient({ host: '127.0.0.1', port, username: 'tws', password, logger: createLogger('test', 'silent'), backoffMs: 50, maxBackoffMs: 200, requestTimeoutMs: 500, ...extra });
     clients.push(sut);
     return { pbx, sut, port };
   };
@@ -140,6 +140,12 @@ describe('CstaClient', () => {
       sut.request({ type: 'MakeCall', callingDevice: '4001', calledDirectoryNumber: 'x' }, 'MakeCallResponse'),
       (e: unknown) => e instanceof CstaRequestError && /PBX refused MakeCall: operation\/invalidCalledDevice/.test(e.message),
     );
+    await assert.rejects(sut.call({ type: 'MakeCall', callingDevice: '4001', calledDirectoryNumber: 'x' }), (e: unknown) => {
+      assert.ok(e instanceof CstaRequestError);
+      assert.deepEqual(e.code, { category: 'operation', value: 'invalidCalledDevice' });
+      assert.match(e.message, /\(the number called is not valid or cannot be reached\)$/, 'the refusal is explained in plain words');
+      return true;
+    });
   });
 
   test('a refused session says why and keeps retrying', async () => {
@@ -169,6 +175,53 @@ describe('CstaClient', () => {
     pbx.answer = () => undefined;
     const pending = sut.request({ type: 'MonitorStart', deviceObject: '4001' }, 'MonitorStartResponse', 10_000);
     for (const s of pbx.sockets) s.destroy();
-    await assert.rejects(pending, /lost before the answer/);
+    await assert.rejects(pending, (e: unknown) => e instanceof CstaUnavailableError && /lost before the answer to MonitorStart/.test(e.message));
+  });
+
+  test('switch-driven link: up at the first SystemStatus, which is answered; dead when the heartbeats stop', async () => {
+    const { pbx, sut } = await make('right', { sessionStyle: 'switchDriven', heartbeatS: 0.2 });
+    const heartbeat = () => pbx.send(encodeFrame('0001', encodeMessage({ type: 'SystemStatus', systemStatus: 'normal' })));
+    const timer = setInterval(heartbeat, 100);
+    try {
+      sut.start();
+      await once(sut, 'up');
+      assert.equal(pbx.received.filter((r) => r.message.type === 'StartApplicationSession').length, 0, 'no ECMA-354 session on a switch-driven link');
+      await until('the heartbeat answered', () => pbx.received.find((r) => r.message.type === 'SystemStatusResponse'));
+      clearInterval(timer);
+      await until('declared dead', () => (sut.state !== 'up' ? true : undefined));
+      assert.match(sut.lastError ?? '', /two SystemStatus heartbeats missed/);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  test('a SystemStatus from the switch is answered, never mistaken for the answer to our request with the same invoke id', async () => {
+    const { pbx, sut } = await make();
+    sut.start();
+    await once(sut, 'up');
+    pbx.answer = (m) => (m.type === 'MonitorStart' ? undefined : defaultAnswer(m));
+    const pending = sut.call({ type: 'MonitorStart', deviceObject: '4001' }, { timeoutMs: 2000 });
+    await until('the request reached the PBX', () => (pbx.received.some((r) => r.message.type === 'MonitorStart') ? true : undefined));
+    const invokeId = pbx.received.find((r) => r.message.type === 'MonitorStart')!.invokeId;
+    pbx.send(encodeFrame(invokeId, encodeMessage({ type: 'SystemStatus', systemStatus: 'normal' })));
+    await until('the heartbeat answered', () => pbx.received.find((r) => r.message.type === 'SystemStatusResponse' && r.invokeId === invokeId));
+    pbx.send(encodeFrame(invokeId, encodeMessage({ type: 'MonitorStartResponse', monitorCrossRefId: '5' })));
+
+    assert.deepEqual(await pending, { type: 'MonitorStartResponse', monitorCrossRefId: '5' });
+  });
+
+  test('PDU taps see both directions, with the device of requests and their responses', async () => {
+    const { sut } = await make();
+    const pdus: { direction: string; device?: string; type?: string }[] = [];
+    sut.on('pdu', (p) => pdus.push({ direction: p.direction, device: p.device, type: p.message?.type }));
+    sut.start();
+    await once(sut, 'up');
+
+    await sut.call({ type: 'MonitorStart', deviceObject: '4001' }, { device: '4001' });
+
+    assert.deepEqual(pdus.slice(-2), [
+      { direction: 'out', device: '4001', type: undefined },
+      { direction: 'in', device: '4001', type: 'MonitorStartResponse' },
+    ]);
   });
 });

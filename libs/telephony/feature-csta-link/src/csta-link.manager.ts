@@ -1,14 +1,19 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { KV, Subscription } from 'nats';
+import { z } from 'zod';
 import {
   CallCommands,
   ConfigChanges,
+  CtiDeviceStates,
+  CtiPduTrace,
+  CtiProviderStates,
   LINK_STATE_BUCKET,
   TELEPHONY_STREAM,
   TelephonyEvents,
-  type CallCommand,
+  type DeviceState,
   type LinkState,
+  type ProviderState,
   type TelephonyEvent,
 } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
@@ -16,32 +21,34 @@ import { RemoteError, type Messaging } from '@tws/messaging';
 import { DatabaseService, MetricsRegistry, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import { DialingPlans, TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access';
 import type { Logger } from '@tws/logging';
-import type { CstaEvent, MakeCallResponse, MonitorStartResponse } from '@tws/csta';
-import { CstaClient, CstaRequestError } from './csta-client';
-import { translateCstaEvent } from './csta-translation';
-import { CallRegistry } from './call-registry';
+import type { CallRegistry } from './call-registry';
+import { CstaLink } from './csta-link';
+import { pbxProfile } from './pbx-profiles';
+import { PduTracer } from './pdu-trace';
 
-interface MonitoredDevice {
-  number: string;
-  crossRefId?: string;
-  commands?: Subscription;
-}
+/** What cstaservices reads from the environment beyond the platform's variables. */
+export const cstaServicesEnvSchema = z.object({
+  /** Folder of the PDU trace files (guide 10.6); relative to the working directory. */
+  TWS_CSTA_TRACE_DIR: z.string().min(1).default('var/trace/cstaservices'),
+});
 
 interface LinkRunner {
-  link: CstaLinkEntity;
-  client: CstaClient;
-  devices: Map<string, MonitoredDevice>;
-  byCrossRef: Map<string, string>;
-  calls: CallRegistry;
+  entity: CstaLinkEntity;
+  link: CstaLink;
+  /** Call-command subscriptions, by device. */
+  commands: Map<string, Subscription>;
+  /** Devices configured beyond the link's capacity (not monitored). */
+  overCapacity: number;
   publishChain: Promise<void>;
   closed: boolean;
 }
 
 /**
- * cstaservices' core: one CstaClient per enabled CSTA link in the database; monitors the CSTA
+ * cstaservices' core: one CstaLink per enabled CSTA link in the database; monitors the CSTA
  * devices of the link's domain (within its capacity), publishes their events, normalized, on
- * the telephony stream in arrival order, and carries out the call commands addressed to them.
- * Reloads links and devices when the configuration changes, without restart.
+ * the telephony stream in arrival order, carries out the call commands addressed to them, and
+ * answers the operations requests (provider and device states, PDU traces). Reloads links and
+ * devices when the configuration changes, without restart.
  */
 @Injectable()
 export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy {
@@ -49,10 +56,13 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
   private messaging?: Messaging;
   private linkStates?: KV;
   private readonly secrets: SecretBox;
-  private configSub?: Subscription;
+  private readonly subscriptions: Subscription[] = [];
   private reloadTimer?: NodeJS.Timeout;
   private reloading: Promise<void> = Promise.resolve();
   private readonly eventsCounter;
+  private readonly tracer: PduTracer;
+  private readonly owner = `${hostname()}-${process.pid}`;
+  private readonly domainNames = new Map<string, string>();
 
   constructor(
     private readonly nats: NatsService,
@@ -60,11 +70,12 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly tenancy: TenancyRepository,
     private readonly dialingPlans: DialingPlans,
     metrics: MetricsRegistry,
-    @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
+    @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string; TWS_CSTA_TRACE_DIR?: string },
     @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
     this.eventsCounter = metrics.counter('tws_csta_events_total', 'CSTA events received, by result', ['result']);
+    this.tracer = new PduTracer({ folder: config.TWS_CSTA_TRACE_DIR ?? cstaServicesEnvSchema.shape.TWS_CSTA_TRACE_DIR.parse(undefined) });
   }
 
   onApplicationBootstrap() {
@@ -78,7 +89,13 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
         this.messaging = m;
         await m.ensureStream(TELEPHONY_STREAM);
         this.linkStates = await m.kv(LINK_STATE_BUCKET);
-        this.configSub = m.subscribe(ConfigChanges, ConfigChanges.pattern, () => this.scheduleReload());
+        this.subscriptions.push(
+          m.subscribe(ConfigChanges, ConfigChanges.pattern, () => this.scheduleReload()),
+          m.serve(CtiProviderStates, CtiProviderStates.subject(), (q) => this.providerStates(q.domainId), { queue: 'cstaservices' }),
+          m.serve(CtiDeviceStates, CtiDeviceStates.subject(), (q) => this.deviceStates(q), { queue: 'cstaservices' }),
+          // No queue group: every instance applies a trace start/stop; the first reply is returned.
+          m.serve(CtiPduTrace, CtiPduTrace.subject(), async (q) => this.pduTrace(q.action, q.device)),
+        );
         break;
       } catch (e) {
         this.logger.warn({ err: (e as Error).message, attempt }, 'cstaservices cannot start its links yet, retrying');
@@ -99,119 +116,103 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
   async reload(): Promise<void> {
     const links = (await this.tenancy.listCstaLinks()).filter((l) => l.enabled);
     const wanted = new Map(links.map((l) => [l.id, l]));
+    const carried = new Map<string, CallRegistry>();
     for (const [id, runner] of this.runners) {
       const l = wanted.get(id);
-      if (!l || l.updatedAt.getTime() !== runner.link.updatedAt.getTime()) await this.stopLink(runner);
+      if (!l || l.updatedAt.getTime() !== runner.entity.updatedAt.getTime()) {
+        await this.stopLink(runner);
+        // A changed link starts again with what it knew of its calls, reconciled at the first snapshot.
+        if (l) carried.set(id, runner.link.calls);
+      }
     }
-    for (const link of links) {
-      if (!this.runners.has(link.id)) this.startLink(link);
+    for (const entity of links) {
+      if (!this.runners.has(entity.id)) this.startLink(entity, carried.get(entity.id));
     }
+    this.domainNames.clear();
     for (const runner of this.runners.values()) await this.syncDevices(runner);
   }
 
-  private startLink(link: CstaLinkEntity) {
+  private startLink(entity: CstaLinkEntity, calls?: CallRegistry) {
     let password: string | undefined;
     try {
-      password = link.passwordSealed ? this.secrets.open(link.passwordSealed) : undefined;
+      password = entity.passwordSealed ? this.secrets.open(entity.passwordSealed) : undefined;
     } catch (e) {
-      this.logger.error({ linkId: link.id, err: (e as Error).message }, 'cannot decrypt the CSTA link password; link not started');
+      this.logger.error({ linkId: entity.id, err: (e as Error).message }, 'cannot decrypt the CSTA link password; link not started');
       return;
     }
-    const client = new CstaClient({
-      host: link.host,
-      port: link.port,
-      username: link.username ?? undefined,
+    const profile = pbxProfile(entity.pbxType);
+    if (profile.unsupported) {
+      this.logger.warn(
+        { linkId: entity.id, pbxType: entity.pbxType, speaks: profile.unsupported },
+        'this PBX type speaks something cstaservices does not implement yet; trying CSTA XML over TCP anyway',
+      );
+    }
+    const runner: LinkRunner = { entity, link: undefined as unknown as CstaLink, commands: new Map(), overCapacity: 0, publishChain: Promise.resolve(), closed: false };
+    runner.link = new CstaLink({
+      linkId: entity.id,
+      domainId: entity.domainId,
+      host: entity.host,
+      port: entity.port,
+      username: entity.username ?? undefined,
       password,
-      logger: this.logger.child({ linkId: link.id }),
+      profile,
+      logger: this.logger.child({ linkId: entity.id }),
+      onEvents: (events) => this.onEvents(runner, events),
+      onChange: () => void this.publishLinkState(runner),
+      onDropped: (what) => this.eventsCounter.inc({ result: what }),
+      ...(calls ? { calls } : {}),
     });
-    const runner: LinkRunner = { link, client, devices: new Map(), byCrossRef: new Map(), calls: new CallRegistry(link.id), publishChain: Promise.resolve(), closed: false };
-    this.runners.set(link.id, runner);
-    client.on('state', () => void this.publishLinkState(runner));
-    client.on('up', () => void this.remonitor(runner));
-    client.on('event', (e: CstaEvent) => this.onEvent(runner, e));
-    client.start();
-    this.logger.info({ linkId: link.id, name: link.name, pbx: client.where }, 'CSTA link starting');
+    this.runners.set(entity.id, runner);
+    if (this.tracer.active) runner.link.traceTo(this.tracer);
+    runner.link.start();
+    this.logger.info({ linkId: entity.id, name: entity.name, pbx: runner.link.client.where, pbxType: entity.pbxType }, 'CSTA link starting');
   }
 
   private async stopLink(runner: LinkRunner) {
     runner.closed = true;
-    this.runners.delete(runner.link.id);
-    for (const d of runner.devices.values()) d.commands?.unsubscribe();
-    await runner.client.close();
-    await this.linkStates?.delete(runner.link.id).catch(() => undefined);
-    this.logger.info({ linkId: runner.link.id }, 'CSTA link stopped');
+    this.runners.delete(runner.entity.id);
+    for (const s of runner.commands.values()) s.unsubscribe();
+    await runner.link.close();
+    await this.linkStates?.delete(runner.entity.id).catch(() => undefined);
+    this.logger.info({ linkId: runner.entity.id }, 'CSTA link stopped');
   }
 
   /** Devices of the link's domain configured with protocol CSTA, within the link's capacity. */
   private async syncDevices(runner: LinkRunner) {
-    const all = await this.tenancy.listDomainDevices(runner.link.domainId, 'CSTA');
-    if (all.length > runner.link.capacity) {
-      this.logger.warn({ linkId: runner.link.id, devices: all.length, capacity: runner.link.capacity }, 'more CSTA devices than the link capacity: the extra ones are not monitored');
+    const all = await this.tenancy.listDomainDevices(runner.entity.domainId, 'CSTA');
+    runner.overCapacity = Math.max(0, all.length - runner.entity.capacity);
+    if (runner.overCapacity > 0) {
+      this.logger.warn(
+        { linkId: runner.entity.id, devices: all.length, capacity: runner.entity.capacity },
+        'more CSTA devices than the link capacity: the extra ones are not monitored',
+      );
     }
-    const wanted = new Set(all.slice(0, runner.link.capacity).map((d) => d.number));
-    for (const [number, d] of runner.devices) {
-      if (wanted.has(number)) continue;
-      d.commands?.unsubscribe();
-      runner.devices.delete(number);
-      if (d.crossRefId) {
-        runner.byCrossRef.delete(d.crossRefId);
-        await runner.client.request({ type: 'MonitorStop', monitorCrossRefId: d.crossRefId }, 'MonitorStopResponse').catch(() => undefined);
-      }
+    const wanted = all.slice(0, runner.entity.capacity).map((d) => d.number);
+    const keep = new Set(wanted);
+    for (const [number, sub] of runner.commands) {
+      if (keep.has(number)) continue;
+      sub.unsubscribe();
+      runner.commands.delete(number);
     }
     for (const number of wanted) {
-      if (runner.devices.has(number)) continue;
-      const d: MonitoredDevice = { number };
-      runner.devices.set(number, d);
-      d.commands = this.messaging!.serve(
-        CallCommands,
-        CallCommands.subject(runner.link.domainId, number),
-        (cmd) => this.execute(runner, number, cmd),
-        { queue: 'cstaservices' },
+      if (runner.commands.has(number)) continue;
+      runner.commands.set(
+        number,
+        this.messaging!.serve(CallCommands, CallCommands.subject(runner.entity.domainId, number), (cmd) => runner.link.execute(number, cmd), {
+          queue: 'cstaservices',
+        }),
       );
-      if (runner.client.state === 'up') await this.monitor(runner, d);
     }
+    await runner.link.setDevices(wanted);
     await this.publishLinkState(runner);
   }
 
-  /** After every (re)connection: monitors are gone on the PBX side, start them all again. */
-  private async remonitor(runner: LinkRunner) {
-    runner.byCrossRef.clear();
-    runner.calls.clear();
-    for (const d of runner.devices.values()) {
-      d.crossRefId = undefined;
-      await this.monitor(runner, d);
-    }
-    await this.publishLinkState(runner);
-  }
-
-  private async monitor(runner: LinkRunner, d: MonitoredDevice) {
-    try {
-      const r = (await runner.client.request({ type: 'MonitorStart', deviceObject: d.number }, 'MonitorStartResponse')) as MonitorStartResponse;
-      d.crossRefId = r.monitorCrossRefId;
-      runner.byCrossRef.set(r.monitorCrossRefId, d.number);
-    } catch (e) {
-      this.logger.warn({ linkId: runner.link.id, device: d.number, err: (e as Error).message }, 'MonitorStart failed');
-    }
-  }
-
-  private onEvent(runner: LinkRunner, e: CstaEvent) {
-    const device = runner.byCrossRef.get(e.monitorCrossRefId);
-    if (!device) {
-      this.eventsCounter.inc({ result: 'unknown-monitor' });
-      this.logger.debug({ linkId: runner.link.id, xref: e.monitorCrossRefId, type: e.type }, 'event for an unknown monitor dropped');
-      return;
-    }
-    const evt = translateCstaEvent(e, {
-      linkId: runner.link.id,
-      domainId: runner.link.domainId,
-      device,
-      receivedAt: new Date(),
-      callRef: (c, opensCall) => runner.calls.refOf(c, opensCall),
-    });
-    runner.calls.track(e, device);
-    this.eventsCounter.inc({ result: 'received' });
+  private onEvents(runner: LinkRunner, events: TelephonyEvent[]) {
+    for (const e of events) this.eventsCounter.inc({ result: e.cause === 'resynchronized' ? 'resynchronized' : e.kind === 'linkState' ? 'link-state' : 'received' });
     // Serial per link: events reach the stream in the order the PBX sent them.
-    runner.publishChain = runner.publishChain.then(async () => this.publish(runner, await this.canonical(runner, evt)));
+    runner.publishChain = runner.publishChain.then(async () => {
+      for (const e of events) await this.publish(runner, await this.canonical(runner, e));
+    });
   }
 
   /**
@@ -220,10 +221,11 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
    * A number the plan cannot read (no digit) is kept as the PBX sent it.
    */
   private async canonical(runner: LinkRunner, evt: TelephonyEvent): Promise<TelephonyEvent> {
-    const plan = await this.dialingPlans.forDomain(runner.link.domainId).catch(() => undefined);
+    if (evt.kind === 'linkState') return evt;
+    const plan = await this.dialingPlans.forDomain(runner.entity.domainId).catch(() => undefined);
     if (!plan) return evt;
     const out = { ...evt };
-    for (const key of ['callingNumber', 'calledNumber', 'alertingDevice', 'answeringDevice', 'releasingDevice'] as const) {
+    for (const key of ['callingNumber', 'calledNumber', 'alertingDevice', 'answeringDevice', 'releasingDevice', 'forwardTo'] as const) {
       const n = out[key];
       if (!n) continue;
       try {
@@ -247,51 +249,118 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  /** Carries out a call command for a monitored device. */
-  private async execute(runner: LinkRunner, device: string, cmd: CallCommand): Promise<{ callRef?: string }> {
-    try {
-      switch (cmd.command) {
-        case 'makeCall': {
-          const r = (await runner.client.request(
-            { type: 'MakeCall', callingDevice: device, calledDirectoryNumber: cmd.destination, autoOriginate: 'doNotPrompt' },
-            'MakeCallResponse',
-          )) as MakeCallResponse;
-          return { callRef: runner.calls.refOf(r.callingDevice, true) };
-        }
-        case 'answerCall':
-        case 'clearConnection': {
-          const callId = runner.calls.callIdOf(cmd.callRef);
-          if (!callId) throw new RemoteError('not_found', `no active call ${cmd.callRef} on this device's link`);
-          const connection = { callId, deviceId: device };
-          if (cmd.command === 'answerCall') await runner.client.request({ type: 'AnswerCall', callToBeAnswered: connection }, 'AnswerCallResponse');
-          else await runner.client.request({ type: 'ClearConnection', connectionToBeCleared: connection }, 'ClearConnectionResponse');
-          return { callRef: cmd.callRef };
-        }
-      }
-    } catch (e) {
-      if (e instanceof RemoteError) throw e;
-      if (e instanceof CstaRequestError) throw new RemoteError('pbx_refused', e.message);
-      throw new RemoteError('unavailable', (e as Error).message);
-    }
-  }
-
   private async publishLinkState(runner: LinkRunner) {
     if (!this.linkStates || runner.closed) return;
+    const s = runner.link.status();
     const state: LinkState = {
-      linkId: runner.link.id,
-      domainId: runner.link.domainId,
-      state: runner.client.state,
-      monitoredDevices: [...runner.devices.values()].filter((d) => d.crossRefId).length,
-      lastError: runner.client.lastError,
-      owner: `${hostname()}-${process.pid}`,
+      linkId: runner.entity.id,
+      domainId: runner.entity.domainId,
+      state: s.state,
+      monitoredDevices: s.monitoredDevices,
+      lastError: s.lastError,
+      owner: this.owner,
       updatedAt: new Date().toISOString(),
+      host: runner.entity.host,
+      port: runner.entity.port,
+      capacity: runner.entity.capacity,
+      pbxType: runner.entity.pbxType,
     };
-    await this.linkStates.put(runner.link.id, JSON.stringify(state)).catch(() => undefined);
+    await this.linkStates.put(runner.entity.id, JSON.stringify(state)).catch(() => undefined);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Operations (guide 10.4–10.6)
+
+  private async domainName(domainId: string): Promise<string | undefined> {
+    if (!this.domainNames.has(domainId)) {
+      const d = await this.tenancy.findDomain(domainId).catch(() => null);
+      if (d) this.domainNames.set(domainId, d.name);
+    }
+    return this.domainNames.get(domainId);
+  }
+
+  async providerStates(domainId?: string): Promise<{ providers: ProviderState[] }> {
+    const providers: ProviderState[] = [];
+    for (const r of this.runners.values()) {
+      if (domainId && r.entity.domainId !== domainId) continue;
+      const s = r.link.status();
+      const domainName = await this.domainName(r.entity.domainId);
+      providers.push({
+        linkId: r.entity.id,
+        name: r.entity.name,
+        protocol: 'CSTA',
+        pbxType: r.entity.pbxType,
+        host: r.entity.host,
+        port: r.entity.port,
+        connected: s.connected,
+        state: s.state,
+        monitoredDevices: s.monitoredDevices,
+        capacity: r.entity.capacity,
+        overCapacity: r.overCapacity,
+        domainId: r.entity.domainId,
+        ...(domainName ? { domainName } : {}),
+        activeCalls: s.activeCalls,
+        ...(s.lastError ? { lastError: s.lastError } : {}),
+        ...(s.upSince ? { upSince: s.upSince } : {}),
+        ...(s.downSince ? { downSince: s.downSince } : {}),
+        owner: this.owner,
+      });
+    }
+    return { providers };
+  }
+
+  async deviceStates(q: { domainId?: string; first?: string; last?: string; limit: number }): Promise<{ devices: DeviceState[]; truncated: boolean }> {
+    const devices: DeviceState[] = [];
+    let truncated = false;
+    const inRange = (n: string) => (q.first === undefined || compareNumbers(n, q.first) >= 0) && (q.last === undefined || compareNumbers(n, q.last) <= 0);
+    for (const r of this.runners.values()) {
+      if (q.domainId && r.entity.domainId !== q.domainId) continue;
+      for (const d of r.link.deviceStates()) {
+        if (!inRange(d.device)) continue;
+        if (devices.length >= q.limit) {
+          truncated = true;
+          break;
+        }
+        devices.push({
+          device: d.device,
+          domainId: r.entity.domainId,
+          linkId: r.entity.id,
+          provider: r.entity.host,
+          state: d.monitored && r.link.client.state === 'up' ? 'connected' : 'disconnected',
+          type: 'cti',
+          ...(d.crossRefId ? { monitorCrossRefId: d.crossRefId } : {}),
+          ...(d.reason ? { reason: d.reason } : {}),
+          activeCalls: d.activeCalls,
+        });
+      }
+    }
+    devices.sort((a, b) => compareNumbers(a.device, b.device));
+    return { devices, truncated };
+  }
+
+  async pduTrace(action: 'start' | 'stop' | 'status', device?: string): Promise<{ tracing: string[]; folder: string; files: string[] }> {
+    if (action !== 'status') {
+      if (!device) throw new RemoteError('bad_request', 'device: required to start or stop a trace (a number or *)');
+      if (action === 'start') this.tracer.start(device);
+      else this.tracer.stop(device);
+      for (const r of this.runners.values()) r.link.traceTo(this.tracer.active ? this.tracer : undefined);
+      this.tracer.flush();
+      this.logger.warn({ action, device, folder: this.tracer.folder }, `PDU trace ${action === 'start' ? 'started' : 'stopped'}`);
+    }
+    return { tracing: this.tracer.tracing, folder: this.tracer.folder, files: this.tracer.files() };
   }
 
   async onModuleDestroy() {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.configSub?.unsubscribe();
+    for (const s of this.subscriptions) s.unsubscribe();
     await Promise.all([...this.runners.values()].map((r) => this.stopLink(r)));
+    this.tracer.flush();
   }
+}
+
+/** Numeric order for numbers of digits, text order otherwise ("4000" < "10000"). */
+export function compareNumbers(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  if (numeric.test(a) && numeric.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -15,21 +15,20 @@ function event(xml: string): CstaEvent {
   return r.message as CstaEvent;
 }
 
-/** PBX frames in (as a real switch sends them), normalized events out. */
+/** PBX frames in (as a real switch sends them), normalized events out (one per frame here). */
 function run(device: string, frames: string[], registry = new CallRegistry(LINK, () => 1_000)) {
   return frames.map((xml, i) => {
-    const e = event(xml);
-    const out = translateCstaEvent(e, {
+    const out = translateCstaEvent(event(xml), {
       linkId: LINK,
       domainId: DOMAIN,
       device,
       receivedAt: new Date(Date.UTC(2026, 10, 28, 9, 0, i)),
       eventId: `e${i}`,
-      callRef: (c, opens) => registry.refOf(c, opens),
+      calls: registry,
     });
-    registry.track(e, device);
-    telephonyEventSchema.parse(out); // every translated event honours the contract
-    return out;
+    for (const e of out) telephonyEventSchema.parse(e); // every translated event honours the contract
+    assert.equal(out.length, 1);
+    return out[0]!;
   });
 }
 
@@ -102,11 +101,13 @@ describe('CSTA events → normalized telephony events', () => {
       <transferredToDevice><deviceIdentifier>4002</deviceIdentifier></transferredToDevice>
       <transferredConnections><connectionListItem><newConnection><callID>14</callID><deviceID>4002</deviceID></newConnection>
       <oldConnection><callID>13</callID><deviceID>4002</deviceID></oldConnection></connectionListItem></transferredConnections>
-      <localConnectionInfo>null</localConnectionInfo><cause>transfer</cause></TransferedEvent>`;
-    const [e] = run('4002', [transfered]);
+      <localConnectionInfo>connected</localConnectionInfo><cause>transfer</cause></TransferedEvent>`;
+    const registry = new CallRegistry(LINK, () => 1_000);
+    const [e] = run('4002', [transfered], registry);
     assert.equal(e!.kind, 'transferred');
-    assert.match(e!.callRef!, new RegExp(`^${LINK}:14\\.`));
     assert.equal(e!.previousCallRefs!.length, 2);
+    assert.equal(e!.callRef, e!.previousCallRefs![0], 'a device the link knew on neither call continues under the primary call');
+    assert.equal(registry.callIdOf(e!.callRef!), '14', 'the reference now reaches the new call id');
   });
 });
 

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { CstaEvent, ConnectionId } from '@tws/csta';
-import type { TelephonyEvent, TelephonyEventKind } from '@tws/contracts';
+import { LINK_EVENT_DEVICE, RESYNC_CAUSE, type ForwardingType, type TelephonyEvent, type TelephonyEventKind } from '@tws/contracts';
+import type { CallRegistry, ResyncOutput } from './call-registry';
 
 export interface TranslationContext {
   linkId: string;
-  /** Call reference of a PBX connection (see CallRegistry); `opensCall` for events that start a call. */
-  callRef: (c: ConnectionId | undefined, opensCall?: boolean) => string | undefined;
   domainId: string;
   /** The monitored device the event was reported for (from its monitorCrossRefID). */
   device: string;
   receivedAt: Date;
+  /** Id of the (first) event; further events of the same CSTA event get `<eventId>.<n>`. */
   eventId?: string;
+  /** The link's call identities: read and updated by the translation. */
+  calls: CallRegistry;
 }
 
 const KIND: Record<CstaEvent['type'], TelephonyEventKind> = {
@@ -27,27 +29,60 @@ const KIND: Record<CstaEvent['type'], TelephonyEventKind> = {
   DivertedEvent: 'diverted',
   FailedEvent: 'failed',
   QueuedEvent: 'queued',
+  ForwardingEvent: 'forwarding',
+  DoNotDisturbEvent: 'doNotDisturb',
 };
+
+/** ECMA-269 forwarding types and the normalized model's names for them. */
+export const CSTA_FORWARDING_TYPE: Readonly<Record<ForwardingType, string>> = {
+  immediate: 'forwardImmediate',
+  busy: 'forwardBusy',
+  noAnswer: 'forwardNoAns',
+  doNotDisturb: 'forwardDND',
+  immediateInternal: 'forwardImmInt',
+  immediateExternal: 'forwardImmExt',
+  busyInternal: 'forwardBusyInt',
+  busyExternal: 'forwardBusyExt',
+  noAnswerInternal: 'forwardNoAnsInt',
+  noAnswerExternal: 'forwardNoAnsExt',
+  doNotDisturbInternal: 'forwardDNDInt',
+  doNotDisturbExternal: 'forwardDNDExt',
+};
+const FORWARDING_FROM_CSTA = new Map(Object.entries(CSTA_FORWARDING_TYPE).map(([k, v]) => [v, k as ForwardingType]));
+
+/** The normalized forwarding type of an ECMA one; undefined for a value no edition defines. */
+export function forwardingTypeFromCsta(type: string | undefined): ForwardingType | undefined {
+  return type === undefined ? undefined : FORWARDING_FROM_CSTA.get(type);
+}
 
 /** Events that may be the first of a new call reusing a call id. */
 const OPENING = new Set<CstaEvent['type']>(['ServiceInitiatedEvent', 'OriginatedEvent', 'DeliveredEvent']);
 
 /**
- * Translates one CSTA event into the normalized telephony model. Pure (apart from a fresh
- * event id when none is given), so it is tested with frames in and events out.
+ * Translates one CSTA event into the normalized telephony model: usually one event; a transfer
+ * or a conference gives one per call reference of the device it touches (the transferring
+ * device leaves two calls). Deterministic given the registry, so it is tested with frames in and
+ * events out. The registry is updated as a side effect (call ids, parties, states).
  */
-export function translateCstaEvent(e: CstaEvent, ctx: TranslationContext): TelephonyEvent {
-  const base = {
-    eventId: ctx.eventId ?? randomUUID(),
+export function translateCstaEvent(e: CstaEvent, ctx: TranslationContext): TelephonyEvent[] {
+  const { calls, device } = ctx;
+  const base = (i = 0) => ({
+    eventId: ctx.eventId === undefined ? randomUUID() : i === 0 ? ctx.eventId : `${ctx.eventId}.${i}`,
     kind: KIND[e.type],
     linkId: ctx.linkId,
     domainId: ctx.domainId,
-    device: ctx.device,
+    device,
     localState: e.localConnectionInfo,
     cause: e.cause,
     occurredAt: ctx.receivedAt.toISOString(),
-  };
-  const ref = (c: ConnectionId | undefined) => ctx.callRef(c, OPENING.has(e.type));
+  });
+
+  if (e.type === 'TransferedEvent' || e.type === 'ConferencedEvent') {
+    const { outputs, previousRefs } = calls.merge(e, device);
+    return outputs.map((o, i) => compact({ ...base(i), callRef: o.ref, previousCallRefs: previousRefs, localState: o.localState }));
+  }
+
+  const ref = (c: ConnectionId | undefined) => calls.refOf(c, OPENING.has(e.type), device);
   const parties = (p: { callingDevice?: string; calledDevice?: string }) => ({ callingNumber: p.callingDevice, calledNumber: p.calledDevice });
   let specific: Partial<TelephonyEvent>;
   switch (e.type) {
@@ -75,15 +110,6 @@ export function translateCstaEvent(e: CstaEvent, ctx: TranslationContext): Telep
     case 'CallClearedEvent':
       specific = { callRef: ref(e.clearedCall) };
       break;
-    case 'TransferedEvent':
-    case 'ConferencedEvent': {
-      // The call continues under the new callID of this device's connection, if listed.
-      const list = e.type === 'TransferedEvent' ? e.transferredConnections : e.conferenceConnections;
-      const mine = list.find((c) => c.newConnection?.deviceId === ctx.device)?.newConnection ?? list[0]?.newConnection;
-      const olds = [e.primaryOldCall, e.secondaryOldCall].map(ref).filter((r): r is string => r !== undefined);
-      specific = { callRef: ref(mine) ?? olds[0], previousCallRefs: olds };
-      break;
-    }
     case 'DivertedEvent':
       specific = { callRef: ref(e.connection), alertingDevice: e.newDestination, ...parties(e) };
       break;
@@ -93,7 +119,48 @@ export function translateCstaEvent(e: CstaEvent, ctx: TranslationContext): Telep
     case 'QueuedEvent':
       specific = { callRef: ref(e.queuedConnection), ...parties(e) };
       break;
+    case 'ForwardingEvent':
+      specific = { forwardingType: forwardingTypeFromCsta(e.forwardingType), forwardingOn: e.forwardStatus, forwardTo: e.forwardStatus ? e.forwardTo : undefined };
+      break;
+    case 'DoNotDisturbEvent':
+      specific = { doNotDisturbOn: e.doNotDisturbOn };
+      break;
   }
-  // Drop undefined fields so the payload is minimal and validates as given.
-  return Object.fromEntries(Object.entries({ ...base, ...specific }).filter(([, v]) => v !== undefined)) as TelephonyEvent;
+  calls.track(e, device);
+  return [compact({ ...base(), ...specific })];
+}
+
+/** The event a resynchronization finding stands for (cause `resynchronized`, dated `at`). */
+export function resyncEvent(o: ResyncOutput, ctx: Omit<TranslationContext, 'calls' | 'receivedAt'> & { at: Date }): TelephonyEvent {
+  return compact({
+    eventId: ctx.eventId ?? randomUUID(),
+    kind: o.kind,
+    linkId: ctx.linkId,
+    domainId: ctx.domainId,
+    device: ctx.device,
+    callRef: o.ref,
+    localState: o.localState,
+    cause: RESYNC_CAUSE,
+    occurredAt: ctx.at.toISOString(),
+  });
+}
+
+/** A `linkState` event (device `~link`). */
+export function linkStateEvent(link: { linkId: string; domainId: string }, up: boolean, monitoredDevices: number, at: Date, reason?: string): TelephonyEvent {
+  return compact({
+    eventId: randomUUID(),
+    kind: 'linkState',
+    linkId: link.linkId,
+    domainId: link.domainId,
+    device: LINK_EVENT_DEVICE,
+    linkUp: up,
+    monitoredDevices,
+    reason: reason?.slice(0, 500),
+    occurredAt: at.toISOString(),
+  });
+}
+
+/** Drops undefined fields so the payload is minimal and validates as given. */
+function compact(e: Partial<TelephonyEvent>): TelephonyEvent {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as TelephonyEvent;
 }

@@ -54,7 +54,7 @@ export class ToolkitSoapController {
       return faultReply(clientFault(`could not read the request: ${(e as Error).message}`));
     }
     if (body === 'too_large') return faultReply(clientFault(`request larger than ${MAX_REQUEST_BYTES} bytes`, 413));
-    return this.endpoint.handle(decoder.decode(body));
+    return this.endpoint.handle(decoder.decode(body), { address: req.socket.remoteAddress, headers: req.headers });
   }
 }
 

@@ -7,15 +7,23 @@ import { RemoteError } from '@tws/messaging';
 import { ApiError, notFound } from '@tws/service';
 import { ToolkitSoapEndpoint } from './toolkit-soap.endpoint';
 import { ToolkitSoapHandler } from './toolkit-soap.handler';
-import { type CallLogItem, type ToolkitSoapOptions, type ToolkitUseCases } from './toolkit-soap.options';
+import { type CallLogItem, type Caller, type ToolkitSoapOptions, type ToolkitUseCases } from './toolkit-soap.options';
 import { TOOLKIT_WSDL } from './toolkit.wsdl';
 
 // Stand-ins for the REST schemas (a feature library may not import another): same shapes.
 const schemas: ToolkitSoapOptions['schemas'] = {
+  login: z.object({ domain: z.string().min(1), username: z.string().min(1).optional(), password: z.string().optional(), application: z.string().optional() }).strict(),
   makeCall: z
-    .object({ domain: z.string().min(1), user: z.string().min(1), destination: z.string().regex(/^[0-9+]+$/, 'digits only'), device: z.string().optional() })
+    .object({ domain: z.string().min(1).optional(), user: z.string().min(1).optional(), destination: z.string().regex(/^[0-9+]+$/, 'digits only'), device: z.string().optional() })
     .strict(),
-  callLogs: z.object({ domain: z.string().min(1), user: z.string().min(1), limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() }),
+  callLogs: z.object({ domain: z.string().min(1).optional(), user: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() }),
+};
+
+const ALICE: Caller = { userId: 'a11ce000-0000-4000-8000-000000000001', username: 'alice', domainId: 'd0000000-0000-4000-8000-000000000001', domain: 'acme', companyId: 'c0000000-0000-4000-8000-000000000001' };
+/** Stand-in for tws.auth.verify: one valid token. */
+const authenticate = async (token: string | undefined): Promise<Caller> => {
+  if (token === 'twsu_alice') return ALICE;
+  throw new ApiError(401, 'unauthenticated', token ? 'access token unknown, expired or revoked' : 'sign in first');
 };
 
 const LOG: CallLogItem = {
@@ -34,10 +42,12 @@ const LOG: CallLogItem = {
 
 /** A handler and endpoint over fake use cases, as the module wires them (minus HTTP). */
 async function endpointOver(useCases: Partial<ToolkitUseCases>) {
-  const calls: { op: string; input: unknown }[] = [];
+  const calls: { op: string; input: unknown; caller?: string }[] = [];
   const recorded: ToolkitUseCases = {
-    makeCall: async (input) => (calls.push({ op: 'makeCall', input }), useCases.makeCall!(input)),
-    callLogs: async (query) => (calls.push({ op: 'callLogs', input: query }), useCases.callLogs!(query)),
+    login: async (input, client) => (calls.push({ op: 'login', input }), useCases.login!(input, client)),
+    authenticate,
+    makeCall: async (caller, input) => (calls.push({ op: 'makeCall', input, caller: caller.username }), useCases.makeCall!(caller, input)),
+    callLogs: async (caller, query) => (calls.push({ op: 'callLogs', input: query, caller: caller.username }), useCases.callLogs!(caller, query)),
   };
   const moduleRef = { get: () => recorded } as unknown as ModuleRef;
   const handler = new ToolkitSoapHandler({ useCases: Object as never, schemas }, moduleRef);
@@ -47,23 +57,26 @@ async function endpointOver(useCases: Partial<ToolkitUseCases>) {
   return { sut, calls };
 }
 
-const envelope = (body: string) =>
-  `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:tws:toolkit:1"><s:Body>${body}</s:Body></s:Envelope>`;
+/** A request; signed in as alice (AuthToken header) unless `header` says otherwise. */
+const envelope = (body: string, header = '<t:AuthToken>twsu_alice</t:AuthToken>') =>
+  `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:tws:toolkit:1">` +
+  (header ? `<s:Header>${header}</s:Header>` : '') +
+  `<s:Body>${body}</s:Body></s:Envelope>`;
 const makeCall = (fields: string) => envelope(`<t:MakeCall>${fields}</t:MakeCall>`);
 const fault = (faultcode: string, faultstring: string, code: string) =>
   `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${faultstring}</faultstring><detail><code>${code}</code></detail></soap:Fault>`;
 
 describe('ToolkitSoapEndpoint', () => {
   test('MakeCall validates, calls the use case and answers MakeCallResponse with the number dialed', async () => {
-    const { sut, calls } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, dialed: `0${i.destination}`, callRef: 'L1:7' }) });
+    const { sut, calls } = await endpointOver({ makeCall: async (_c, i) => ({ device: '201', destination: i.destination, dialed: `0${i.destination}`, callRef: 'L1:7' }) });
     const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
     assert.equal(r.status, 200);
     assert.match(r.body, /<MakeCallResponse xmlns="urn:tws:toolkit:1"><device>201<\/device><destination>00611<\/destination><callRef>L1:7<\/callRef><\/MakeCallResponse>/);
-    assert.deepEqual(calls, [{ op: 'makeCall', input: { domain: 'acme', user: 'alice', destination: '0611' } }]);
+    assert.deepEqual(calls, [{ op: 'makeCall', input: { domain: 'acme', user: 'alice', destination: '0611' }, caller: 'alice' }]);
   });
 
   test('a call reference the PBX did not give is left out, not sent empty', async () => {
-    const { sut } = await endpointOver({ makeCall: async (i) => ({ device: '201', destination: i.destination, dialed: i.destination, callRef: null }) });
+    const { sut } = await endpointOver({ makeCall: async (_c, i) => ({ device: '201', destination: i.destination, dialed: i.destination, callRef: null }) });
     const r = await sut.handle(makeCall('<t:domain>acme</t:domain><t:user>alice</t:user><t:destination>0611</t:destination>'));
     assert.equal(r.status, 200);
     assert.doesNotMatch(r.body, /callRef/);
@@ -77,7 +90,7 @@ describe('ToolkitSoapEndpoint', () => {
       r.body,
       /<callLog><id>c0ffee00-0000-4000-8000-000000000001<\/id><device>201<\/device><callRef>L1:101<\/callRef><direction>incoming<\/direction><answered>false<\/answered><missed>true<\/missed><startedAt>2026-11-28T11:00:00.000Z<\/startedAt><endedAt>2026-11-28T11:00:20.000Z<\/endedAt><durationS>0<\/durationS><\/callLog>/,
     );
-    assert.deepEqual(calls, [{ op: 'callLogs', input: { domain: 'acme', user: 'alice', limit: 5 } }]);
+    assert.deepEqual(calls, [{ op: 'callLogs', input: { domain: 'acme', user: 'alice', limit: 5 }, caller: 'alice' }]);
   });
 
   test('xsd:dateTime arguments reach the schema as written', async () => {
@@ -132,9 +145,46 @@ describe('ToolkitSoapEndpoint', () => {
     for (const xml of [envelope('<t:Reboot/>'), '<html><body/></html>', envelope('&undeclared;')]) {
       const r = await sut.handle(xml);
       assert.equal(r.status, 500);
-      assert.match(r.body, /<faultcode>soap:Client<\/faultcode><faultstring>not a TwsToolkit request/, xml);
+      assert.match(r.body, /<faultcode>soap:Client<\/faultcode><faultstring>not a TwsToolkit request: expected a SOAP 1.1 Envelope whose Body holds one Login, MakeCall or GetCallLogs/, xml);
       assert.match(r.body, /<detail><code>bad_request<\/code><\/detail>/);
     }
+  });
+
+  test('Login validates, calls the use case with the HTTP client, and answers the tokens in WSDL order', async () => {
+    let seen: unknown;
+    const { sut, calls } = await endpointOver({
+      login: async (_i, client) => {
+        seen = client;
+        return { accessToken: 'twsu_x', accessExpiresAt: '2026-11-28T12:15:00.000Z', refreshToken: 'twsr_y', refreshExpiresAt: '2026-11-29T12:00:00.000Z', method: 'TWS', user: ALICE };
+      },
+    });
+    const client = { address: '192.0.2.7', headers: { 'x-remote-user': 'alice' } };
+    const r = await sut.handle(envelope('<t:Login><t:domain>acme</t:domain><t:username>alice</t:username><t:password>pw</t:password></t:Login>', ''), client);
+    assert.equal(r.status, 200, r.body);
+    assert.match(
+      r.body,
+      /<LoginResponse xmlns="urn:tws:toolkit:1"><accessToken>twsu_x<\/accessToken><accessExpiresAt>2026-11-28T12:15:00.000Z<\/accessExpiresAt><refreshToken>twsr_y<\/refreshToken><refreshExpiresAt>2026-11-29T12:00:00.000Z<\/refreshExpiresAt><method>TWS<\/method><userId>a11ce000-0000-4000-8000-000000000001<\/userId><username>alice<\/username><domain>acme<\/domain><\/LoginResponse>/,
+    );
+    assert.deepEqual(calls, [{ op: 'login', input: { domain: 'acme', username: 'alice', password: 'pw' } }]);
+    assert.deepEqual(seen, client, 'the client address and headers reach the use case (throttling, trusted proxy)');
+  });
+
+  test('the access token may come as the token element; without a valid one the operation is a Client fault unauthenticated', async () => {
+    const { sut, calls } = await endpointOver({ callLogs: async () => ({ items: [] }) });
+    const viaElement = await sut.handle(envelope('<t:GetCallLogs><t:limit>3</t:limit><t:token>twsu_alice</t:token></t:GetCallLogs>', ''));
+    assert.equal(viaElement.status, 200, viaElement.body);
+    assert.deepEqual(calls, [{ op: 'callLogs', input: { limit: 3 }, caller: 'alice' }], 'the token is not an argument of the use case');
+    calls.length = 0;
+    for (const [header, body, message] of [
+      ['', '<t:GetCallLogs/>', 'sign in first'],
+      ['<t:AuthToken>twsu_forged</t:AuthToken>', '<t:GetCallLogs/>', 'access token unknown, expired or revoked'],
+      ['', '<t:MakeCall><t:destination>0611</t:destination><t:token>twsu_forged</t:token></t:MakeCall>', 'access token unknown, expired or revoked'],
+    ] as const) {
+      const r = await sut.handle(envelope(body, header));
+      assert.equal(r.status, 500);
+      assert.ok(r.body.includes(fault('soap:Client', message, 'unauthenticated')), r.body);
+    }
+    assert.deepEqual(calls, [], 'no use case ran without a valid token');
   });
 
   test('the WSDL is served with the address the client used', async () => {

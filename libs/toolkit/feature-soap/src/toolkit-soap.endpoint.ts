@@ -4,7 +4,8 @@ import { listen, type IServerOptions, type IServices, type Server } from 'soap';
 import type { Logger } from '@tws/logging';
 import { TWS_LOGGER } from '@tws/service';
 import { clientFault, escapeXml, faultEnvelope, faultFromError, type SoapFault } from './soap-fault';
-import { ToolkitSoapHandler } from './toolkit-soap.handler';
+import { ToolkitSoapHandler, type SoapCall } from './toolkit-soap.handler';
+import type { SoapClient } from './toolkit-soap.options';
 import { TOOLKIT_SOAP_NAMESPACE, TOOLKIT_SOAP_PATH, TOOLKIT_WSDL, WSDL_PLACEHOLDER_LOCATION } from './toolkit.wsdl';
 
 export interface SoapReply {
@@ -12,8 +13,9 @@ export interface SoapReply {
   body: string;
 }
 
-/** One request's trace through `soap`: did it reach an operation, and did the operation fail. */
+/** One request's trace through `soap`: who sent it, did it reach an operation, and did the operation fail. */
 interface Exchange {
+  client: SoapClient;
   reached: boolean;
   error?: unknown;
 }
@@ -59,12 +61,12 @@ export class ToolkitSoapEndpoint implements OnModuleInit {
   }
 
   /** Processes one SOAP request (the decoded HTTP body). Never throws: failures are Faults. */
-  async handle(xml: string): Promise<SoapReply> {
+  async handle(xml: string, client: SoapClient = { address: undefined, headers: {} }): Promise<SoapReply> {
     try {
       const refused = refuse(xml);
       if (refused) return faultReply(refused);
       if (!this.server) throw new Error('SOAP endpoint used before the module was initialised');
-      const exchange: Exchange = { reached: false };
+      const exchange: Exchange = { client, reached: false };
       // The SOAPAction header is left out on purpose: operations are found by the Body's element.
       const out = await this.server.processRequest(xml, { headers: { 'content-type': 'text/xml; charset=utf-8' }, connection: exchange });
       if (exchange.error !== undefined) return faultReply(faultFromError(exchange.error, this.logger));
@@ -72,7 +74,7 @@ export class ToolkitSoapEndpoint implements OnModuleInit {
         this.logger.warn({ soapReply: out.body.slice(0, 1000) }, 'SOAP request matched no operation');
         return faultReply(
           clientFault(
-            `not a TwsToolkit request: expected a SOAP 1.1 Envelope whose Body holds one MakeCall or GetCallLogs element (namespace ${TOOLKIT_SOAP_NAMESPACE})`,
+            `not a TwsToolkit request: expected a SOAP 1.1 Envelope whose Body holds one Login, MakeCall or GetCallLogs element (namespace ${TOOLKIT_SOAP_NAMESPACE})`,
           ),
         );
       }
@@ -85,11 +87,11 @@ export class ToolkitSoapEndpoint implements OnModuleInit {
 
   private services(): IServices {
     const operation =
-      (run: (args: unknown) => Promise<unknown>) =>
-      (args: unknown, _callback: unknown, _headers: unknown, req: { connection: Exchange }) => {
+      (run: (call: SoapCall) => Promise<unknown>) =>
+      (args: unknown, _callback: unknown, headers: unknown, req: { connection: Exchange }) => {
         const exchange = req.connection;
         exchange.reached = true;
-        return run(args).catch((e: unknown) => {
+        return run({ args, headers, client: exchange.client }).catch((e: unknown) => {
           exchange.error = e;
           throw e;
         });
@@ -97,8 +99,9 @@ export class ToolkitSoapEndpoint implements OnModuleInit {
     return {
       TwsToolkit: {
         TwsToolkitPort: {
-          MakeCall: operation((args) => this.handler.makeCall(args)),
-          GetCallLogs: operation((args) => this.handler.getCallLogs(args)),
+          Login: operation((call) => this.handler.login(call)),
+          MakeCall: operation((call) => this.handler.makeCall(call)),
+          GetCallLogs: operation((call) => this.handler.getCallLogs(call)),
         },
       },
     };

@@ -3,18 +3,27 @@ import type { z } from 'zod';
 
 /** What MakeCall asks for, once validated (the REST body of `POST /toolkit/v1/calls`). */
 export interface MakeCallInput {
-  domain: string;
-  user: string;
+  /** Former way of naming the caller: must be the token's domain when given. */
+  domain?: string;
+  user?: string;
   destination: string;
   device?: string;
 }
 
 /** What GetCallLogs asks for, once validated (the REST query of `GET /toolkit/v1/call-logs`). */
 export interface CallLogQueryInput {
-  domain: string;
-  user: string;
+  domain?: string;
+  user?: string;
   limit: number;
   before?: string;
+}
+
+/** What Login asks for (the REST body of `POST /toolkit/v1/auth/login`). */
+export interface LoginInput {
+  domain: string;
+  username?: string;
+  password?: string;
+  application?: string;
 }
 
 export interface MakeCallResult {
@@ -40,13 +49,40 @@ export interface CallLogItem {
   durationS: number;
 }
 
+/** The signed-in user a request acts for. */
+export interface Caller {
+  userId: string;
+  username: string;
+  domainId: string;
+  domain: string;
+  companyId: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  accessExpiresAt: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
+  method: string;
+  user: Caller;
+}
+
+/** The HTTP request a SOAP message came in (for the client's address and a trusted proxy's header). */
+export interface SoapClient {
+  address: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 /**
  * The toolkit use cases the SOAP face calls: the same object REST calls (ToolkitService of the
  * toolkit REST library), so both faces behave, validate and fail alike.
  */
 export interface ToolkitUseCases {
-  makeCall(input: MakeCallInput): Promise<MakeCallResult>;
-  callLogs(query: CallLogQueryInput): Promise<{ items: CallLogItem[] }>;
+  login(input: any, client: SoapClient): Promise<LoginResult>;
+  /** The owner of an access token; throws (401 unauthenticated) otherwise. */
+  authenticate(token: string | undefined): Promise<Caller>;
+  makeCall(caller: Caller, input: MakeCallInput): Promise<MakeCallResult>;
+  callLogs(caller: Caller, query: CallLogQueryInput): Promise<{ items: CallLogItem[] }>;
 }
 
 export interface ToolkitSoapOptions {
@@ -57,6 +93,7 @@ export interface ToolkitSoapOptions {
   useCases: Type<ToolkitUseCases>;
   /** The zod schemas REST validates with: SOAP requests go through the very same ones. */
   schemas: {
+    login: z.ZodType<LoginInput, any>;
     makeCall: z.ZodType<MakeCallInput, any>;
     callLogs: z.ZodType<CallLogQueryInput, any>;
   };

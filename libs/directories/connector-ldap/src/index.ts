@@ -1,0 +1,2 @@
+export * from './ldap-settings';
+export * from './ldap-connector';

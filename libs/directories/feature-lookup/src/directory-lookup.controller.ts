@@ -1,0 +1,72 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CONTACT_VIEWS } from '@tws/contracts';
+import { CurrentAdmin, assertCompanyAccess, TenantScopeRepository, type AdminPrincipal } from '@tws/identity-data-access';
+import { LookupRepository } from '@tws/directories-data-access';
+import { notFound, ZodPipe } from '@tws/service';
+import { DirectoryLookupService } from './directory-lookup.service';
+
+const uuid = new ParseUUIDPipe();
+
+const searchQuerySchema = z
+  .object({
+    query: z.string().trim().min(2, 'at least 2 characters').max(100),
+    offset: z.coerce.number().int().min(0).max(10_000).default(0),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+const lookupQuerySchema = z
+  .object({
+    number: z.string().trim().min(1).max(64),
+    origin: z.enum(['pbx', 'directory']).default('pbx'),
+    view: z.enum(CONTACT_VIEWS).default('caller'),
+  })
+  .strict();
+
+/**
+ * Search and reverse lookup "as user U", for administrators checking what a user sees (and for
+ * the admin app until the user API is authenticated). The same answers as `tws.dir.search` and
+ * `tws.dir.lookup`.
+ */
+@ApiTags('directories')
+@ApiBearerAuth()
+@Controller('api/admin/v1/domains/:domainId/users/:userId')
+export class DirectoryLookupAdminController {
+  constructor(
+    private readonly lookup: DirectoryLookupService,
+    private readonly repo: LookupRepository,
+    private readonly scope: TenantScopeRepository,
+  ) {}
+
+  private async user(admin: AdminPrincipal, domainId: string, userId: string) {
+    const companyId = await this.scope.companyOfDomain(domainId);
+    if (!companyId) throw notFound(`domain ${domainId}`);
+    assertCompanyAccess(admin, companyId, `domain ${domainId}`);
+    if ((await this.repo.userDomain(userId)) !== domainId) throw notFound(`user ${userId} in domain ${domainId}`);
+  }
+
+  @Get('directory-search')
+  @ApiOperation({ summary: 'Search every directory the user may see (name, company, e-mail prefixes, or a number in any format), as the user sees the results' })
+  async search(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('domainId', uuid) domainId: string,
+    @Param('userId', uuid) userId: string,
+    @Query(new ZodPipe(searchQuerySchema, 'query')) q: z.output<typeof searchQuerySchema>,
+  ) {
+    await this.user(admin, domainId, userId);
+    return this.lookup.search({ userId, ...q });
+  }
+
+  @Get('directory-lookup')
+  @ApiOperation({ summary: 'Reverse lookup of a number for the user: the contact of the lowest-priority directory that has it' })
+  async reverseLookup(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('domainId', uuid) domainId: string,
+    @Param('userId', uuid) userId: string,
+    @Query(new ZodPipe(lookupQuerySchema, 'query')) q: z.output<typeof lookupQuerySchema>,
+  ) {
+    await this.user(admin, domainId, userId);
+    return this.lookup.lookup({ userId, ...q });
+  }
+}
