@@ -2,7 +2,7 @@
 // tsc-alias rewrites the @tws/* path aliases into relative requires so `node dist/...` runs
 // without a loader, then static assets (apps/*/src/assets) are copied beside the code.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,24 @@ function run(cmd, args) {
   }
 }
 
+/** tsc never deletes: drop compiled files whose source is gone, so a moved test does not run twice. */
+function pruneOrphans(dir) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'assets') pruneOrphans(path);
+      continue;
+    }
+    const m = /^(.*)\.js(\.map)?$/.exec(name);
+    if (!m) continue;
+    const source = join(root, dir.slice(join(root, 'dist').length), `${m[1]}.ts`);
+    if (!existsSync(source)) rmSync(path);
+  }
+}
+
 const started = Date.now();
+pruneOrphans(join(root, 'dist'));
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 run(bin('tsc-alias'), ['-p', 'tsconfig.json']);
 for (const base of ['apps', 'tools']) {
