@@ -8,6 +8,7 @@ import { supervisorEnvSchema } from '@tws/supervisor-feature';
 import { cstaServicesEnvSchema } from '@tws/csta-link';
 import { licenceEnvSchema } from '@tws/licensing-feature-admin';
 import { userAuthEnvSchema } from '@tws/user-auth';
+import { directoriesEnvSchema } from '@tws/directories-feature-admin';
 import { repoRoot } from '@tws/testing';
 
 const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
@@ -21,6 +22,7 @@ test('the configuration table documents every variable a service reads', () => {
     ...Object.keys(cstaServicesEnvSchema.shape),
     ...Object.keys(licenceEnvSchema.shape),
     ...Object.keys(userAuthEnvSchema.shape),
+    ...Object.keys(directoriesEnvSchema.shape),
   ]);
   const missing = [...variables].filter((v) => !readme.includes(`| \`${v}\` |`));
   assert.deepEqual(missing, [], `README configuration table lacks: ${missing.join(', ')}`);

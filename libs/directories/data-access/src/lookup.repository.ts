@@ -111,13 +111,19 @@ export class LookupRepository {
       if (need <= 0) break;
       const owner = d.type === 'private' ? 'AND c.owner_user_id = $5' : '';
       const base = [d.id, tsquery, lastNamePrefix, need, ...(owner ? [s.userId] : [])];
-      // 1. Last names starting with the first word: a range of the name index.
-      const first = await q(
-        `SELECT ${VISIBLE_COLUMNS} FROM contact c JOIN directory d ON d.id = c.directory_id
-         WHERE c.directory_id = $1 ${owner} AND c.sort_key LIKE $3 AND c.search_vector @@ to_tsquery('simple', $2)
-         ORDER BY c.sort_key, c.id LIMIT $4`,
-        base,
-      );
+      // 1. Last names starting with the first word: a range of the name index, read in order until
+      //    the page is full. Left to itself, the planner often prefers the text index or a bitmap
+      //    of the whole range followed by a sort (it underestimates how many rows match): both
+      //    read every match of the range, thousands of rows for a short prefix among a million.
+      const first: VisibleContactRow[] = await this.db.dataSource.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('enable_bitmapscan', 'off', true)`);
+        return tx.query(
+          `SELECT ${VISIBLE_COLUMNS} FROM contact c JOIN directory d ON d.id = c.directory_id
+           WHERE c.directory_id = $1 ${owner} AND c.sort_key LIKE $3 AND c.search_vector @@ to_tsquery('simple', $2)
+           ORDER BY c.sort_key, c.id LIMIT $4`,
+          base,
+        );
+      });
       rows.push(...first);
       const rest = need - first.length;
       if (rest <= 0) continue;

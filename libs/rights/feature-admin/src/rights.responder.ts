@@ -6,7 +6,7 @@ import { NatsService, ReadinessRegistry, TWS_LOGGER, TWS_SERVICE_NAME } from '@t
 import { EffectiveRightsService } from './effective-rights.service';
 
 /** Changes that cannot alter anyone's rights; every other one (including future entities) clears the cache. */
-const IRRELEVANT: ReadonlySet<ConfigEntity> = new Set<ConfigEntity>(['device', 'csta-link', 'admin-user', 'parameter']);
+const IRRELEVANT: ReadonlySet<ConfigEntity> = new Set<ConfigEntity>(['device', 'csta-link', 'admin-user', 'parameter', 'contact']);
 
 /**
  * Serves effective rights over NATS (`tws.rights.query`, `tws.rights.check`, queue group of the

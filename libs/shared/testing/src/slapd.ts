@@ -68,7 +68,7 @@ export async function startTestSlapd(opts: { suffix?: string; sizeLimit?: number
   }, 15_000);
   const url = `ldap://127.0.0.1:${port}`;
   const add = (ldif: string) => {
-    const r = spawnSync('ldapadd', ['-x', '-H', url, '-D', rootDn, '-w', rootPassword], { input: ldif, encoding: 'utf8' });
+    const r = spawnSync('ldapadd', ['-x', '-H', url, '-D', rootDn, '-w', rootPassword], { input: ldif, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`ldapadd failed (${r.status}): ${r.stderr || r.stdout}`);
   };
   const [dc] = suffix.split(',');
