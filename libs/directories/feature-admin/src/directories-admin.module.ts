@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactsRepository, ContactSyncStore, DirectoriesRepository, SyncRunsRepository, TwsUsersConnector } from '@tws/directories-data-access';
-import { AuditRepository, TenantScopeRepository } from '@tws/identity-data-access';
+import { AuditRepository, TenantScopeRepository, AdminChanges } from '@tws/identity-data-access';
 import { ParameterRepository } from '@tws/parameters-data-access';
 import { DialingPlanRepository, DialingPlans } from '@tws/tenancy-data-access';
 import { ContactsAdminService } from './contacts-admin.service';
@@ -23,6 +23,7 @@ import { SyncScheduler } from './sync-scheduler';
   providers: [
     TenantScopeRepository,
     AuditRepository,
+    AdminChanges,
     ParameterRepository,
     DialingPlanRepository,
     DialingPlans,

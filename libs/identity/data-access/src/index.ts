@@ -10,3 +10,4 @@ export * from './user-session.repository';
 export * from './user-login.repository';
 export * from './trusted-proxy';
 export * from './kerberos-acceptor';
+export * from './admin-changes';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditRepository, TenantScopeRepository } from '@tws/identity-data-access';
+import { AuditRepository, TenantScopeRepository, AdminChanges } from '@tws/identity-data-access';
 import {
   CollaborationServersRepository,
   DomainNumbersRepository,
@@ -44,6 +44,7 @@ import { VirtualDeviceResourcesAdminService } from './virtual-device-resources.s
   providers: [
     TenantScopeRepository,
     AuditRepository,
+    AdminChanges,
     DomainNumbersRepository,
     VtiXmlLinksRepository,
     SipLinksRepository,

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@tws/crypto';
-import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
-import { assertCompanyAccess, AuditRepository, TenantScopeRepository, type AdminPrincipal, type AuditEntry } from '@tws/identity-data-access';
-import type { Logger } from '@tws/logging';
-import { badRequest, conflict, NatsService, notFound, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
+import type { ConfigChanged } from '@tws/contracts';
+import { AdminChanges, type AdminPrincipal, type AuditEntry } from '@tws/identity-data-access';
+import { badRequest, conflict, TWS_CONFIG } from '@tws/service';
 import { DomainNumbersRepository, type NumberOwnerType } from '@tws/telephony-data-access';
 import { consecutiveNumbers } from './consecutive-numbers';
 
@@ -23,22 +22,16 @@ export class TelephonyAdminSupport {
   private readonly secrets: SecretBox;
 
   constructor(
-    private readonly scope: TenantScopeRepository,
+    private readonly changes: AdminChanges,
     private readonly numbers: DomainNumbersRepository,
-    private readonly audit: AuditRepository,
-    private readonly nats: NatsService,
     @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
-    @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
   }
 
   /** The company of a domain the administrator may manage; 404 otherwise (missing or another company's). */
-  async companyOf(admin: AdminPrincipal, domainId: string): Promise<string> {
-    const companyId = await this.scope.companyOfDomain(domainId);
-    if (!companyId) throw notFound(`domain ${domainId}`);
-    assertCompanyAccess(admin, companyId, `domain ${domainId}`);
-    return companyId;
+  companyOf(admin: AdminPrincipal, domainId: string): Promise<string> {
+    return this.changes.companyOf(admin, domainId);
   }
 
   seal(v: string): string;
@@ -67,16 +60,8 @@ export class TelephonyAdminSupport {
   }
 
   /** Audits one change and announces it (and any others it implies) on NATS. */
-  async changed(admin: AdminPrincipal, entry: AuditEntry & { companyId: string }, ...announce: ConfigChanged[]): Promise<void> {
-    await this.audit.record(admin, entry);
-    for (const change of announce) {
-      try {
-        this.nats.current.publish(ConfigChanges, [change.entity], change);
-      } catch (e) {
-        // The change is saved; services also reload on reconnect. Say it, don't fail the request.
-        this.logger.warn({ err: e, change }, 'configuration change saved but not announced on NATS');
-      }
-    }
+  changed(admin: AdminPrincipal, entry: AuditEntry & { companyId: string }, ...announce: ConfigChanged[]): Promise<void> {
+    return this.changes.changed(admin, entry, ...announce);
   }
 }
 
