@@ -1,56 +1,28 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
-import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
+import { waitFor } from '@tws/testing';
+import { AdminApiUnderTest } from './admin-api-harness';
 
 /** Users and devices through the admin API of a real web-services: every field, secrets, updates, deletes. */
 describe('admin API: users and devices', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
+  const api = new AdminApiUnderTest();
+  const call = (method: string, path: string, body?: unknown) => api.call(method, path, body);
+  const changes = api.changes;
   let pg: Client;
-  let port: number;
-  let token = '';
   let domainId = '';
   let companyId = '';
-  let messaging: Messaging;
-  const changes: ConfigChanged[] = [];
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`http://127.0.0.1:${port}/api/admin/v1${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
+    await api.start();
+    pg = new Client({ connectionString: api.db.url });
     await pg.connect();
-    port = await freePort();
-    ws = startService('web-services', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), TWS_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' });
-    await waitReady(ws, port);
-    messaging = await Messaging.connect({ servers: nats.url, name: 'test', logger: createLogger('test', 'silent') });
-    messaging.subscribe(ConfigChanges, ConfigChanges.pattern, (c) => void changes.push(c));
-    token = (await call('POST', '/auth/login', { username: 'tws', password: 'tws' })).body.token;
-    await call('POST', '/auth/password', { currentPassword: 'tws', newPassword: 'S3cure-admin' });
     companyId = (await call('POST', '/companies', { name: 'Acme' })).body.id;
     domainId = (await call('POST', `/companies/${companyId}/domains`, { name: 'paris.acme', numberingLength: 4 })).body.id;
   });
   after(async () => {
-    await messaging?.drain();
-    await ws?.stop();
     await pg?.end();
-    await nats?.stop();
-    await db?.drop();
+    await api.stop();
   });
 
   test('a user with every field and two devices; secrets are write-only, hashed or encrypted at rest', async () => {

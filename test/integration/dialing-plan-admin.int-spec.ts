@@ -1,52 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
-import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
+import { waitFor } from '@tws/testing';
+import { AdminApiUnderTest } from './admin-api-harness';
 
 /** Telephony / Dialing plan through the admin API of a real web-services (guide chapter 5). */
 describe('admin API: dialing plan', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
-  let port: number;
-  let token = '';
+  const api = new AdminApiUnderTest();
+  const call = (method: string, path: string, body?: unknown) => api.call(method, path, body);
+  const changes = api.changes;
   let domainId = '';
-  let messaging: Messaging;
-  const changes: ConfigChanged[] = [];
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`http://127.0.0.1:${port}/api/admin/v1${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
   const rulesOf = (plan: { rules: { id: string }[] }) => plan.rules.map(({ id: _id, ...r }) => r);
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    port = await freePort();
-    ws = startService('web-services', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), TWS_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' });
-    await waitReady(ws, port);
-    messaging = await Messaging.connect({ servers: nats.url, name: 'test', logger: createLogger('test', 'silent') });
-    messaging.subscribe(ConfigChanges, ConfigChanges.pattern, (c) => void changes.push(c));
-    token = (await call('POST', '/auth/login', { username: 'tws', password: 'tws' })).body.token;
-    await call('POST', '/auth/password', { currentPassword: 'tws', newPassword: 'S3cure-admin' });
+    await api.start();
     const company = (await call('POST', '/companies', { name: 'SSDEI' })).body.id;
     domainId = (await call('POST', `/companies/${company}/domains`, { name: 'paris', numberingLength: 4 })).body.id;
   });
-  after(async () => {
-    await messaging?.drain();
-    await ws?.stop();
-    await nats?.stop();
-    await db?.drop();
-  });
+  after(() => api.stop());
 
   test('a new domain has a dialing plan with the standard rules of 5.1', async () => {
     const plan = (await call('GET', `/domains/${domainId}/dialing-plan`)).body;
