@@ -15,6 +15,7 @@ import {
   repoRoot,
   startProcess,
   startTestNats,
+  waitFor,
   waitReady,
   type ServiceProcess,
   type TestDatabase,
@@ -272,7 +273,8 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     assert.deepEqual(commands, [{ command: 'makeCall', destination: '+49401234567' }]);
   });
 
-  test('malformed XML is a Client fault, and the service keeps serving', async () => {
+  test('malformed XML is a Client fault, logged as a warning, and the service keeps serving', async () => {
+    const mark = sut.output().length;
     for (const body of ['<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>', 'not xml at all', '']) {
       const r = await postRaw(body);
       assert.equal(r.status, 500, body);
@@ -288,6 +290,23 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     assert.equal(other.status, 500);
     assert.match(other.body, /<faultcode>soap:Client<\/faultcode><faultstring>not a TwsToolkit request/);
     await assertStillServing();
+    // Client faults go out with HTTP 500 (WS-I) but are the caller's mistake: the access log rates them warnings.
+    const faultLines = await waitFor('the access-log lines of the four faults', () => {
+      const lines = sut
+        .output()
+        .slice(mark)
+        .split('\n')
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as { level: string; req?: { url?: string }; res?: { statusCode?: number } }];
+          } catch {
+            return [];
+          }
+        })
+        .filter((l) => l.req?.url === '/toolkit/soap' && l.res?.statusCode === 500);
+      return lines.length >= 4 ? lines : undefined;
+    });
+    assert.deepEqual(new Set(faultLines.map((l) => l.level)), new Set(['warn']));
   });
 
   test('a DOCTYPE with entities (XXE, billion laughs) is refused before parsing, with a Client fault', async () => {

@@ -9,7 +9,7 @@ import { SERVICES, type ServiceName } from '@tws/contracts';
 import { CORRELATION_HEADER, createLogger, currentCorrelationId, withCorrelationId, type Logger } from '@tws/logging';
 import { NatsRpcTransport } from '@tws/messaging';
 import { PlatformModule } from './platform.module';
-import { ApiExceptionFilter } from './http-errors';
+import { ApiExceptionFilter, httpLogLevel } from './http-errors';
 import { PinoNestLogger } from './nest-logger';
 import { MetricsRegistry } from './metrics';
 import { NatsService } from './nats.service';
@@ -64,7 +64,7 @@ export async function bootstrapService<S extends z.ZodObject = typeof baseEnvSch
   const httpLogger = pinoHttp({
     logger,
     genReqId: () => currentCorrelationId() ?? '',
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+    customLogLevel: (_req, res, err) => httpLogLevel(res, err),
     autoLogging: { ignore: (req) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -91,3 +91,19 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform {
     return r.data;
   }
 }
+
+/**
+ * `res.locals` key a handler sets to say how the access log should rate its response when the
+ * status alone misleads: a SOAP 1.1 client fault goes out with HTTP 500 (WS-I Basic Profile) but
+ * is the caller's mistake, so it is logged as a warning, not an error.
+ */
+export const HTTP_LOG_LEVEL_LOCAL = 'twsLogLevel';
+
+export type HttpLogLevel = 'error' | 'warn' | 'debug';
+
+/** The access-log level of one response: the handler's choice when given, else by status. */
+export function httpLogLevel(res: { statusCode: number; locals?: Record<string, unknown> }, err?: unknown): HttpLogLevel {
+  const chosen = res.locals?.[HTTP_LOG_LEVEL_LOCAL];
+  if (chosen === 'error' || chosen === 'warn' || chosen === 'debug') return chosen;
+  return err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+}

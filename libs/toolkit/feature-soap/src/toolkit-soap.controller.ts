@@ -2,6 +2,7 @@ import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TextDecoder } from 'node:util';
 import type { Request, Response } from 'express';
+import { HTTP_LOG_LEVEL_LOCAL } from '@tws/service';
 import { clientFault } from './soap-fault';
 import { faultReply, ToolkitSoapEndpoint, type SoapReply } from './toolkit-soap.endpoint';
 import { TOOLKIT_SOAP_PATH } from './toolkit.wsdl';
@@ -28,6 +29,8 @@ export class ToolkitSoapController {
   async call(@Req() req: Request, @Res() res: Response) {
     const reply = await this.reply(req);
     if (reply.status === 413) res.set('Connection', 'close');
+    // WS-I sends every Fault with HTTP 500; a Client fault is still the caller's mistake.
+    if (reply.faultcode === 'soap:Client') res.locals[HTTP_LOG_LEVEL_LOCAL] = 'warn';
     res.status(reply.status).type('text/xml; charset=utf-8').send(reply.body);
   }
 

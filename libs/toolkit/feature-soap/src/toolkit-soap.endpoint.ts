@@ -11,6 +11,8 @@ import { TOOLKIT_SOAP_NAMESPACE, TOOLKIT_SOAP_PATH, TOOLKIT_WSDL, WSDL_PLACEHOLD
 export interface SoapReply {
   status: number;
   body: string;
+  /** Set on Faults: `soap:Client` ones are the caller's mistake (logged as warnings). */
+  faultcode?: SoapFault['faultcode'];
 }
 
 /** One request's trace through `soap`: who sent it, did it reach an operation, and did the operation fail. */
@@ -117,5 +119,5 @@ function refuse(xml: string): SoapFault | undefined {
 }
 
 export function faultReply(fault: SoapFault): SoapReply {
-  return { status: fault.httpStatus, body: faultEnvelope(fault) };
+  return { status: fault.httpStatus, body: faultEnvelope(fault), faultcode: fault.faultcode };
 }
