@@ -1,13 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
+import type { ConfigChanged } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
-import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
+import { waitFor } from '@tws/testing';
+import { AdminApiUnderTest } from './admin-api-harness';
 
 type Res = { status: number; body: any };
 
@@ -18,30 +16,18 @@ type Res = { status: number; body: any };
  * isolation, and deletions that leave no orphan.
  */
 describe('admin API: telephony objects of a domain', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
+  const api = new AdminApiUnderTest();
   let pg: Client;
-  let port: number;
-  let messaging: Messaging;
-  let root = '';
   let companyId = '';
   let domainId = '';
   let d = '';
-  const secretKey = randomBytes(32).toString('base64');
-  const changes: ConfigChanged[] = [];
   /** Every response body seen, to prove no secret ever comes back. */
   const seen: string[] = [];
 
-  const call = async (method: string, path: string, body?: unknown, token = root): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${port}/api/admin/v1${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    seen.push(text);
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Res> => {
+    const r = await api.call(method, path, body, token);
+    seen.push(JSON.stringify(r.body ?? null));
+    return r;
   };
   /** A 400 whose details name `field` (and nothing was written: checked by the callers' counts). */
   const refused = (r: Res, field: string) => {
@@ -51,30 +37,21 @@ describe('admin API: telephony objects of a domain', () => {
   };
   const count = async (table: string) => (await pg.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
   const announced = (entity: string, id: string, change: ConfigChanged['change']) =>
-    waitFor(`${change} ${entity} ${id} announced on NATS`, () => changes.some((c) => c.entity === entity && c.id === id && c.change === change && (entity === 'authorization' || c.domainId === domainId)));
+    waitFor(`${change} ${entity} ${id} announced on NATS`, () =>
+      api.changes.some((c) => c.entity === entity && c.id === id && c.change === change && (entity === 'authorization' || c.domainId === domainId)),
+    );
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
+    await api.start();
+    pg = new Client({ connectionString: api.db.url });
     await pg.connect();
-    port = await freePort();
-    ws = startService('web-services', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), TWS_SECRET_KEY: secretKey, LOG_LEVEL: 'warn' }, resolve(__dirname, '../..'));
-    await waitReady(ws, port);
-    messaging = await Messaging.connect({ servers: nats.url, name: 'test', logger: createLogger('test', 'silent') });
-    messaging.subscribe(ConfigChanges, ConfigChanges.pattern, (c) => void changes.push(c));
-    root = (await call('POST', '/auth/login', { username: 'tws', password: 'tws' })).body.token;
-    await call('POST', '/auth/password', { currentPassword: 'tws', newPassword: 'S3cure-admin' });
     companyId = (await call('POST', '/companies', { name: 'Acme' })).body.id;
     domainId = (await call('POST', `/companies/${companyId}/domains`, { name: 'paris.acme', numberingLength: 4 })).body.id;
     d = `/domains/${domainId}`;
   });
   after(async () => {
-    await messaging?.drain();
-    await ws?.stop();
     await pg?.end();
-    await nats?.stop();
-    await db?.drop();
+    await api.stop();
   });
 
   test('VTI-XML links: defaults of the guide, site.cluster, CRUD, one link per host:port', async () => {
@@ -282,7 +259,7 @@ describe('admin API: telephony objects of a domain', () => {
     assert.ok(r.body.every((x: { protocol: string; mediaProtocol: string; passwordSet: boolean }) => x.protocol === 'SIP' && x.mediaProtocol === 'None' && x.passwordSet));
     const sealed = (await pg.query('SELECT password_sealed FROM virtual_device_resource WHERE number = $1', ['8100'])).rows[0].password_sealed;
     assert.match(sealed, /^v1:/);
-    assert.equal(new SecretBox(secretKey).open(sealed), '0000', 'the default of the guide');
+    assert.equal(new SecretBox(api.secretKey).open(sealed), '0000', 'the default of the guide');
     await announced('virtual-device-resource', r.body[0].id, 'created');
     const created = await call('POST', `${d}/virtual-device-resources`, { application: 'videoshare', number: '8200', password: 'vdr-secret' });
     assert.equal(created.status, 201);
@@ -425,9 +402,7 @@ describe('admin API: telephony objects of a domain', () => {
   test('an administrator of another company gets 404 on every telephony route, and nothing is written', async () => {
     const other = (await call('POST', '/companies', { name: 'Other' })).body.id;
     await call('POST', '/admin-users', { username: 'adm-other', password: 'first-pass-o', companyIds: [other] });
-    const s = await call('POST', '/auth/login', { username: 'adm-other', password: 'first-pass-o' }, '');
-    await call('POST', '/auth/password', { currentPassword: 'first-pass-o', newPassword: 'second-pass-o' }, s.body.token);
-    const token = s.body.token as string;
+    const token = await api.signIn('adm-other', 'first-pass-o', 'second-pass-o');
 
     // Real objects of the first company, so that only the tenant check can refuse.
     const ids: Record<string, string> = {
@@ -457,7 +432,7 @@ describe('admin API: telephony objects of a domain', () => {
     };
     const before = await snapshot();
 
-    const doc = (await fetch(`http://127.0.0.1:${port}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await fetch(`http://127.0.0.1:${api.port}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, Record<string, unknown>> };
     const mine = /\/(vtixml-links|sip-link|intercom-groups|phone-queues|sms-providers|collaboration-servers|virtual-device-resources)\b/;
     let walked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
