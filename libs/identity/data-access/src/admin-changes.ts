@@ -27,8 +27,11 @@ export class AdminChanges {
     return companyId;
   }
 
-  /** Audits one change and announces it (and any others it implies) on NATS. */
-  async changed(admin: AdminPrincipal, entry: AuditEntry & { companyId: string }, ...announce: ConfigChanged[]): Promise<void> {
+  /**
+   * Audits one change and announces it (and any others it implies) on NATS. `companyId` is null
+   * for installation-wide changes (licences).
+   */
+  async changed(admin: AdminPrincipal, entry: AuditEntry & { companyId: string | null }, ...announce: ConfigChanged[]): Promise<void> {
     await this.audit.record(admin, entry);
     for (const change of announce) {
       try {
@@ -38,5 +41,16 @@ export class AdminChanges {
         this.logger.warn({ err: e, change }, 'configuration change saved but not announced on NATS');
       }
     }
+  }
+
+  /** `changed`, announcing the audited entity itself: created/updated/deleted after the audit action. */
+  async recorded(admin: AdminPrincipal, entry: AuditEntry & { companyId: string | null; entity: ConfigChanged['entity']; entityId: string }, domainId?: string): Promise<void> {
+    const change: ConfigChanged = {
+      entity: entry.entity,
+      id: entry.entityId,
+      ...(domainId ? { domainId } : {}),
+      change: entry.action === 'create' ? 'created' : entry.action === 'delete' ? 'deleted' : 'updated',
+    };
+    await this.changed(admin, entry, change);
   }
 }

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APPLICATIONS, ConfigChanges } from '@tws/contracts';
-import { AuditRepository, type AdminPrincipal } from '@tws/identity-data-access';
+import { APPLICATIONS } from '@tws/contracts';
+import { AdminChanges, type AdminPrincipal } from '@tws/identity-data-access';
 import { checkLicenceApplies, LicenceFileError, licenceKeyId, parseLicencePublicKey, verifyLicence, type Licence, type LicenceRefusal } from '@tws/licence-file';
 import { LicenceRepository, LicenceUsageRepository } from '@tws/licensing-data-access';
 import type { Logger } from '@tws/logging';
-import { ApiError, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
+import { ApiError, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import { toLicenceAudit, toLicenceFile } from './licences.mappers';
 import type { LicenceEnv } from './licences.schemas';
 
@@ -34,8 +34,7 @@ export class LicencesService {
   constructor(
     private readonly licences: LicenceRepository,
     private readonly usage: LicenceUsageRepository,
-    private readonly audit: AuditRepository,
-    private readonly nats: NatsService,
+    private readonly changes: AdminChanges,
     @Inject(TWS_CONFIG) config: LicenceEnv,
     @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
@@ -79,7 +78,7 @@ export class LicencesService {
       );
       return { before: previous, beforeCounts: previousCounts };
     });
-    await this.audit.record(admin, {
+    await this.changes.recorded(admin, {
       companyId: null,
       action: before ? 'update' : 'create',
       entity: 'licence',
@@ -87,12 +86,6 @@ export class LicencesService {
       before: before ? toLicenceAudit(before, beforeCounts) : undefined,
       after: toLicenceAudit(licence, licence.applications),
     });
-    try {
-      this.nats.current.publish(ConfigChanges, ['licence'], { entity: 'licence', id: licence.licenceId, change: before ? 'updated' : 'created' });
-    } catch (e) {
-      // The licence is in force; services also reload on reconnect. Say it, don't fail the request.
-      this.logger.warn({ err: e, licenceId: licence.licenceId }, 'licence loaded but not announced on NATS');
-    }
     this.logger.info({ licenceId: licence.licenceId, issuedTo: licence.issuedTo, admin: admin.username }, 'licence file loaded');
     return this.view(admin);
   }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditRepository } from '@tws/identity-data-access';
+import { AdminChanges, AuditRepository, TenantScopeRepository } from '@tws/identity-data-access';
 import { ParameterRepository } from '@tws/parameters-data-access';
 import { CatalogueSyncService } from './catalogue-sync.service';
 import { ParameterResolver } from './parameter-resolver.service';
@@ -12,7 +12,7 @@ import { ParameterCatalogueController, ScopedParametersController } from './para
  */
 @Module({
   controllers: [ParameterCatalogueController, ScopedParametersController],
-  providers: [ParameterRepository, AuditRepository, CatalogueSyncService, ParameterResolver, ParametersService],
+  providers: [ParameterRepository, AuditRepository, TenantScopeRepository, AdminChanges, CatalogueSyncService, ParameterResolver, ParametersService],
   exports: [ParameterResolver],
 })
 export class ParametersAdminModule {}

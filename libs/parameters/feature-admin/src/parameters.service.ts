@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@tws/crypto';
-import { ConfigChanges, PARAMETER_APPLICATIONS, type ConfigChanged, type ParameterScope } from '@tws/contracts';
-import type { Logger } from '@tws/logging';
-import { ApiError, badRequest, NatsService, notFound, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
-import { assertCompanyAccess, AuditRepository, type AdminPrincipal } from '@tws/identity-data-access';
+import { PARAMETER_APPLICATIONS, type ParameterScope } from '@tws/contracts';
+import { ApiError, badRequest, notFound, TWS_CONFIG } from '@tws/service';
+import { AdminChanges, assertCompanyAccess, type AdminPrincipal } from '@tws/identity-data-access';
 import {
   catalogueParameters,
   decodeParameterValue,
@@ -34,10 +33,8 @@ export class ParametersService {
   constructor(
     private readonly repo: ParameterRepository,
     private readonly resolver: ParameterResolver,
-    private readonly audit: AuditRepository,
-    private readonly nats: NatsService,
+    private readonly changes: AdminChanges,
     @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
-    @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
   }
@@ -102,15 +99,18 @@ export class ParametersService {
     const text = def.type === 'secret' ? this.secrets.seal(parsed.text) : parsed.text;
     const { before, after } = await this.repo.setValue(def.name, target, text);
     this.resolver.invalidate();
-    await this.audit.record(admin, {
-      companyId,
-      action: before ? 'update' : 'create',
-      entity: 'parameter',
-      entityId: after.id,
-      ...(before ? { before: this.auditView(def, before) } : {}),
-      after: this.auditView(def, after),
-    });
-    this.announce({ entity: 'parameter', id: after.id, ...(after.domainId ? { domainId: after.domainId } : {}), change: before ? 'updated' : 'created' });
+    await this.changes.recorded(
+      admin,
+      {
+        companyId,
+        action: before ? 'update' : 'create',
+        entity: 'parameter',
+        entityId: after.id,
+        ...(before ? { before: this.auditView(def, before) } : {}),
+        after: this.auditView(def, after),
+      },
+      after.domainId ?? undefined,
+    );
     return toValue(def, after);
   }
 
@@ -120,8 +120,11 @@ export class ParametersService {
     const removed = await this.repo.deleteValue(def.name, target);
     if (!removed) throw notFound(`value of ${def.name} set ${SCOPE_WORDS[target.scope]} here`);
     this.resolver.invalidate();
-    await this.audit.record(admin, { companyId, action: 'delete', entity: 'parameter', entityId: removed.id, before: this.auditView(def, removed) });
-    this.announce({ entity: 'parameter', id: removed.id, ...(removed.domainId ? { domainId: removed.domainId } : {}), change: 'deleted' });
+    await this.changes.recorded(
+      admin,
+      { companyId, action: 'delete', entity: 'parameter', entityId: removed.id, before: this.auditView(def, removed) },
+      removed.domainId ?? undefined,
+    );
   }
 
   /** Values set exactly on this domain, group or user (not inherited). */
@@ -171,12 +174,4 @@ export class ParametersService {
     };
   }
 
-  private announce(change: ConfigChanged) {
-    try {
-      this.nats.current.publish(ConfigChanges, [change.entity], change);
-    } catch (e) {
-      // Saved all the same; other instances' caches expire within a minute.
-      this.logger.warn({ err: e, change }, 'parameter change saved but not announced on NATS');
-    }
-  }
 }

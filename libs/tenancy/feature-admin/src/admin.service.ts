@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hashPassword, SecretBox } from '@tws/crypto';
-import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
-import { ApiError, conflict, NatsService, notFound, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
-import { assertCompanyAccess, AuditRepository, type AdminPrincipal, type AuditEntry } from '@tws/identity-data-access';
+import type { ConfigChanged } from '@tws/contracts';
+import { ApiError, conflict, notFound, TWS_CONFIG } from '@tws/service';
+import { AdminChanges, assertCompanyAccess, type AdminPrincipal, type AuditEntry } from '@tws/identity-data-access';
 import { TenancyRepository, type DeviceFields, type DomainEntity, type UserEntity } from '@tws/tenancy-data-access';
-import type { Logger } from '@tws/logging';
 import {
   PBX_DEFAULT_USERNAMES,
   PBX_TYPES,
@@ -35,29 +34,15 @@ export class AdminService {
 
   constructor(
     private readonly repo: TenancyRepository,
-    private readonly nats: NatsService,
-    private readonly audit: AuditRepository,
+    private readonly changes: AdminChanges,
     @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
-    @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
   }
 
   /** Audits and announces one change. */
-  private async changed(admin: AdminPrincipal, entry: AuditEntry & { entityId: string }, domainId?: string) {
-    await this.audit.record(admin, entry);
-    const change: ConfigChanged = {
-      entity: entry.entity as ConfigChanged['entity'],
-      id: entry.entityId,
-      domainId,
-      change: entry.action === 'create' ? 'created' : entry.action === 'delete' ? 'deleted' : 'updated',
-    };
-    try {
-      this.nats.current.publish(ConfigChanges, [change.entity], change);
-    } catch (e) {
-      // The change is saved; services also reload on reconnect. Say it, don't fail the request.
-      this.logger.warn({ err: e, change }, 'configuration change saved but not announced on NATS');
-    }
+  private changed(admin: AdminPrincipal, entry: AuditEntry & { entityId: string; entity: ConfigChanged['entity'] }, domainId?: string) {
+    return this.changes.recorded(admin, { ...entry, companyId: entry.companyId ?? null }, domainId);
   }
 
   private seal = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : this.secrets.seal(v));

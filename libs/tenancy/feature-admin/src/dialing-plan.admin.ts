@@ -1,11 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Injectable, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { compileDialingPlan, InvalidPhoneNumberError, type DialingPlan } from '@tws/dialing-plan';
-import { ConfigChanges } from '@tws/contracts';
-import { AuditRepository, CurrentAdmin, type AdminPrincipal } from '@tws/identity-data-access';
-import type { Logger } from '@tws/logging';
-import { badRequest, NatsService, openApiSchema, TWS_LOGGER, ZodPipe } from '@tws/service';
+import { AdminChanges, CurrentAdmin, type AdminPrincipal } from '@tws/identity-data-access';
+import { badRequest, openApiSchema, ZodPipe } from '@tws/service';
 import { DialingPlanRepository, type StoredDialingPlan } from '@tws/tenancy-data-access';
 import { AdminService } from './admin.service';
 
@@ -43,9 +41,7 @@ export class DialingPlanAdminService {
   constructor(
     private readonly tenancy: AdminService,
     private readonly plans: DialingPlanRepository,
-    private readonly audit: AuditRepository,
-    private readonly nats: NatsService,
-    @Inject(TWS_LOGGER) private readonly logger: Logger,
+    private readonly changes: AdminChanges,
   ) {}
 
   async get(admin: AdminPrincipal, domainId: string): Promise<StoredDialingPlan> {
@@ -71,12 +67,7 @@ export class DialingPlanAdminService {
     const before = await this.plans.get(domainId);
     await this.plans.replace(domainId, input.settings, input.rules);
     const after = (await this.plans.get(domainId))!;
-    await this.audit.record(admin, { companyId: domain.companyId, action: 'update', entity: 'dialing-plan', entityId: domainId, before, after });
-    try {
-      this.nats.current.publish(ConfigChanges, ['dialing-plan'], { entity: 'dialing-plan', id: domainId, domainId, change: 'updated' });
-    } catch (e) {
-      this.logger.warn({ err: e }, 'dialing plan saved but not announced on NATS');
-    }
+    await this.changes.recorded(admin, { companyId: domain.companyId, action: 'update', entity: 'dialing-plan', entityId: domainId, before, after }, domainId);
     return after;
   }
 
