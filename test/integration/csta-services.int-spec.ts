@@ -20,7 +20,7 @@ describe('cstaservices services against the PBX simulator', () => {
   const traceDir = mkdtempSync(join(tmpdir(), 'tws-csta-trace-'));
 
   before(async () => {
-    await h.start({ simDevices: '4001-4003', devices: ['4001', '4002', '4003'], env: { TWS_CSTA_TRACE_DIR: traceDir } });
+    await h.start({ simDevices: '4001-4006', devices: ['4001', '4002', '4003'], env: { TWS_CSTA_TRACE_DIR: traceDir } });
     await waitFor('every device monitored', () => h.allMonitored(['4001', '4002', '4003']), 20_000);
     await h.event('the link up event', (e) => e.kind === 'linkState' && e.linkUp === true);
   });
@@ -62,6 +62,23 @@ describe('cstaservices services against the PBX simulator', () => {
       ['4002', 'connected', '127.0.0.1', 'cti'],
       ['4003', 'connected', '127.0.0.1', 'cti'],
     ]);
+  });
+
+  test('intercom group devices and phone queues configured with CSTA are monitored too; other protocols are not', async () => {
+    const group = await h.pg.query(`INSERT INTO intercom_group (domain_id, name) VALUES ($1, 'Reception') RETURNING id`, [h.domainId]);
+    await h.pg.query(`INSERT INTO intercom_group_device (group_id, domain_id, number, protocol) VALUES ($1, $2, '4004', 'CSTA'), ($1, $2, '4006', 'SIP')`, [
+      group.rows[0].id,
+      h.domainId,
+    ]);
+    await h.pg.query(`INSERT INTO phone_queue (domain_id, name, number, protocol) VALUES ($1, 'Hotline', '4005', 'CSTA')`, [h.domainId]);
+    h.messaging.publish(ConfigChanges, ['phone-queue'], { entity: 'phone-queue', id: group.rows[0].id, domainId: h.domainId, change: 'created' });
+    await waitFor('the group device and the queue monitored', () => h.allMonitored(['4004', '4005']), 20_000);
+    assert.equal((await h.simGet('/devices/4006')).monitors, 0, 'a SIP device of the group is not for the CSTA link');
+
+    await h.pg.query(`DELETE FROM intercom_group WHERE id = $1`, [group.rows[0].id]);
+    await h.pg.query(`DELETE FROM phone_queue WHERE domain_id = $1`, [h.domainId]);
+    h.messaging.publish(ConfigChanges, ['phone-queue'], { entity: 'phone-queue', id: group.rows[0].id, domainId: h.domainId, change: 'deleted' });
+    await waitFor('monitors of the removed numbers stopped', async () => (await h.simGet('/devices/4004')).monitors === 0 && (await h.simGet('/devices/4005')).monitors === 0);
   });
 
   test('MakeCall, AnswerCall, HoldCall, RetrieveCall, ClearConnection', async () => {

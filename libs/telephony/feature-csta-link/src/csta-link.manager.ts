@@ -177,9 +177,12 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     this.logger.info({ linkId: runner.entity.id }, 'CSTA link stopped');
   }
 
-  /** Devices of the link's domain configured with protocol CSTA, within the link's capacity. */
+  /**
+   * Devices of the link's domain configured with protocol CSTA — users', intercom groups' and
+   * phone queues' — within the link's capacity (in number order).
+   */
   private async syncDevices(runner: LinkRunner) {
-    const all = await this.tenancy.listDomainDevices(runner.entity.domainId, 'CSTA');
+    const all = await this.tenancy.listMonitoredDevices(runner.entity.domainId, 'CSTA');
     runner.overCapacity = Math.max(0, all.length - runner.entity.capacity);
     if (runner.overCapacity > 0) {
       this.logger.warn(

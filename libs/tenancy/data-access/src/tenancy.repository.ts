@@ -6,6 +6,14 @@ import { CompanyEntity, CstaLinkEntity, DeviceEntity, DomainEntity, UserEntity }
 /** The settable fields of a device (everything but ids and owner). */
 export type DeviceFields = Omit<DeviceEntity, 'id' | 'userId' | 'user' | 'domainId' | 'createdAt'>;
 
+/** A number a CTI link monitors, and what it belongs to. */
+export interface MonitoredDevice {
+  number: string;
+  kind: 'user' | 'intercom-group' | 'phone-queue';
+  /** The user, the intercom group or the phone queue. */
+  ownerId: string;
+}
+
 /**
  * Every query on the tenancy tables. web-services writes them; other services only read
  * (the `find*` methods).
@@ -115,6 +123,24 @@ export class TenancyRepository {
       .where('d.domain_id = :domainId AND d.protocol = :protocol AND u.enabled', { domainId, protocol })
       .orderBy('d.number')
       .getMany();
+  }
+  /**
+   * What a CTI link of the domain monitors (guide 4.1, 3.3.3): the devices of enabled users, of
+   * intercom groups and the phone queues configured with `protocol`, in number order.
+   */
+  async listMonitoredDevices(domainId: string, protocol: DeviceEntity['protocol']): Promise<MonitoredDevice[]> {
+    const rows: Array<{ number: string; kind: MonitoredDevice['kind']; owner_id: string }> = await this.ds.query(
+      `SELECT d.number, 'user' AS kind, d.user_id AS owner_id
+         FROM device d JOIN tws_user u ON u.id = d.user_id
+        WHERE d.domain_id = $1 AND d.protocol = $2 AND u.enabled
+       UNION ALL
+       SELECT g.number, 'intercom-group', g.group_id FROM intercom_group_device g WHERE g.domain_id = $1 AND g.protocol = $2
+       UNION ALL
+       SELECT q.number, 'phone-queue', q.id FROM phone_queue q WHERE q.domain_id = $1 AND q.protocol = $2
+       ORDER BY 1`,
+      [domainId, protocol],
+    );
+    return rows.map((r) => ({ number: r.number, kind: r.kind, ownerId: r.owner_id }));
   }
   findDeviceByNumber(domainId: string, number: string) {
     return this.ds.getRepository(DeviceEntity).findOneBy({ domainId, number });
