@@ -20,10 +20,12 @@ function withDb(url: string, name: string): string {
 
 /**
  * A fresh, migrated database for one test file: the migrations run once into a template
- * (named after the migration history), then each call copies it (CREATE DATABASE … TEMPLATE).
+ * (named after the migration history and code), then each call copies it (CREATE DATABASE … TEMPLATE).
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const template = `tws_tpl_${createHash('sha1').update(MIGRATIONS.map((m) => m.name).join(',')).digest('hex').slice(0, 12)}`;
+  // Named after the migrations' code, not only their names: a migration edited before it ships
+  // gets a new template instead of a stale one.
+  const template = `tws_tpl_${createHash('sha1').update(MIGRATIONS.map((m) => `${m.name}\n${m.toString()}`).join('\n')).digest('hex').slice(0, 12)}`;
   const admin = new Client({ connectionString: TEST_ADMIN_URL });
   await admin.connect();
   try {
