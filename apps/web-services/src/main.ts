@@ -17,13 +17,14 @@ import { TelephonyAdminModule } from '@tws/telephony-feature-admin';
 import { DIRECTORIES_ENTITIES } from '@tws/directories-data-access';
 import { DirectoriesAdminModule, directoriesEnvSchema } from '@tws/directories-feature-admin';
 import { DirectoriesLookupModule } from '@tws/directories-feature-lookup';
+import { UserImportModule, userImportEnvSchema } from '@tws/user-import';
 
 /** web-services: the admin and user REST API; owns the configuration tables. */
 bootstrapService({
   service: 'web-services',
-  envSchema: baseEnvSchema.extend(secretKeyEnvSchema.shape).extend(licenceEnvSchema.shape).extend(userAuthEnvSchema.shape).extend(directoriesEnvSchema.shape),
+  envSchema: baseEnvSchema.extend(secretKeyEnvSchema.shape).extend(licenceEnvSchema.shape).extend(userAuthEnvSchema.shape).extend(directoriesEnvSchema.shape).extend(userImportEnvSchema.shape),
   entities: [...TENANCY_ENTITIES, ...IDENTITY_ENTITIES, ...USER_AUTH_ENTITIES, ...LICENSING_ENTITIES, ...RIGHTS_ENTITIES, ...PARAMETERS_ENTITIES, ...TELEPHONY_ENTITIES, ...DIRECTORIES_ENTITIES],
-  imports: () => [AdminAuthModule, UserAuthModule, TenancyAdminModule, LicensingAdminModule, RightsAdminModule, ParametersAdminModule, TelephonyAdminModule, DirectoriesAdminModule, DirectoriesLookupModule],
+  imports: () => [AdminAuthModule, UserAuthModule, TenancyAdminModule, LicensingAdminModule, RightsAdminModule, ParametersAdminModule, TelephonyAdminModule, DirectoriesAdminModule, DirectoriesLookupModule, UserImportModule],
   configure: (app) => {
     serveOpenApi(app, {
       title: 'TWS web-services',

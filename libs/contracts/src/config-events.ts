@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineContract } from './contract';
 
 /** Configuration entities whose changes are announced, so services reload without restart. */
-export const CONFIG_ENTITIES = ['company', 'domain', 'user', 'device', 'csta-link', 'admin-user', 'dialing-plan', 'parameter', 'group', 'group-member', 'authorization', 'licence', 'vtixml-link', 'sip-link', 'intercom-group', 'phone-queue', 'sms-provider', 'collaboration-server', 'virtual-device-resource', 'directory', 'contact'] as const;
+export const CONFIG_ENTITIES = ['company', 'domain', 'user', 'device', 'csta-link', 'admin-user', 'dialing-plan', 'parameter', 'group', 'group-member', 'authorization', 'licence', 'vtixml-link', 'sip-link', 'intercom-group', 'phone-queue', 'sms-provider', 'collaboration-server', 'virtual-device-resource', 'directory', 'contact', 'user-import'] as const;
 export type ConfigEntity = (typeof CONFIG_ENTITIES)[number];
 
 export const configChangedSchema = z.object({

@@ -6,6 +6,7 @@ import { TelephonyObjects1764360000000 } from './migrations/1764360000000-teleph
 import { DialingPlans1764370000000 } from './migrations/1764370000000-dialing-plans';
 import { Directories1764380000000 } from './migrations/1764380000000-directories';
 import { UserSessions1764390000000 } from './migrations/1764390000000-user-sessions';
+import { UserImports1764400000000 } from './migrations/1764400000000-user-imports';
 
 /** The one linear migration history of the shared schema, oldest first. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   DialingPlans1764370000000,
   Directories1764380000000,
   UserSessions1764390000000,
+  UserImports1764400000000,
 ];
