@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MALFORMED_KINDS, type CstaServer, type MalformedKind } from './csta-server';
-import { PbxError, isDialable, type PbxModel, type SimCall } from './pbx-model';
+import { PbxError, QUEUE_STRATEGIES, isDialable, type PbxModel, type QueueConfig, type QueueStrategy, type SimCall } from './pbx-model';
 import type { RequestLog } from './request-log';
+import { ScenarioError, parseScenario } from './scenario';
+import type { ScenarioRuns } from './scenario-runner';
 import type { SimLogger } from './sim-log';
 
 /**
@@ -22,6 +24,8 @@ export interface ControlApiOptions {
   status: () => { cstaPort: number; clients: number; monitorCount: (device: string) => number };
   /** The CSTA side, for /clients and /faults. */
   csta?: CstaServer;
+  /** Scenario runs, for /scenarios. */
+  scenarios?: ScenarioRuns;
 }
 
 /** Short forwarding names accepted by POST /devices/:n/forwarding, beside the ECMA ones. */
@@ -42,6 +46,8 @@ class HttpError extends Error {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** A scenario may be long. */
+const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export class ControlApi {
   private readonly server: Server;
@@ -144,29 +150,30 @@ export class ControlApi {
       const faults = this.csta().faults;
       const keepAlive = optionalBoolean(body, 'keepAlive');
       const reorder = optionalBoolean(body, 'reorderEvents');
+      const answerRequests = optionalBoolean(body, 'answerRequests');
       const delay = body['eventDelayMs'];
       if (delay !== undefined && (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 600_000)) {
         throw new HttpError(400, 'eventDelayMs: must be an integer from 0 to 600000');
       }
       if (keepAlive !== undefined) faults.keepAlive = keepAlive;
       if (reorder !== undefined) faults.reorderEvents = reorder;
+      if (answerRequests !== undefined) faults.answerRequests = answerRequests;
       if (typeof delay === 'number') faults.eventDelayMs = delay;
       this.options.log('warn', 'fault injection changed', { ...faults });
       return this.reply(res, 200, faults);
     }
     if (at(['faults', 'drop-link'], 'POST')) {
       const body = await readJson(req);
-      const clientId = body['clientId'];
-      if (clientId !== undefined && (typeof clientId !== 'number' || !Number.isInteger(clientId))) throw new HttpError(400, 'clientId: must be an integer');
+      const clientId = optionalClientId(body);
       const refuseMs = body['refuseMs'];
       if (refuseMs !== undefined && (typeof refuseMs !== 'number' || !Number.isInteger(refuseMs) || refuseMs < 0 || refuseMs > 600_000)) {
         throw new HttpError(400, 'refuseMs: must be an integer from 0 to 600000');
       }
-      return this.reply(res, 200, { dropped: this.csta().dropLinks(clientId as number | undefined, refuseMs as number | undefined) });
+      return this.reply(res, 200, { dropped: this.csta().dropLinks(clientId, refuseMs as number | undefined) });
     }
     if (at(['faults', 'unknown-event'], 'POST')) {
-      await readJson(req);
-      return this.reply(res, 200, { sent: this.csta().sendUnknownEvent() });
+      const body = await readJson(req);
+      return this.reply(res, 200, { sent: this.csta().sendUnknownEvent(optionalClientId(body)) });
     }
     if (at(['faults', 'malformed-frame'], 'POST')) {
       const body = await readJson(req);
@@ -174,7 +181,7 @@ export class ControlApi {
       if (typeof kind !== 'string' || !(MALFORMED_KINDS as readonly string[]).includes(kind)) {
         throw new HttpError(400, `kind: one of ${MALFORMED_KINDS.join(', ')}`);
       }
-      return this.reply(res, 200, { sent: this.csta().sendMalformed(kind as MalformedKind) });
+      return this.reply(res, 200, { sent: this.csta().sendMalformed(kind as MalformedKind, optionalClientId(body)) });
     }
     if (at(['requests'], 'GET')) {
       const raw = url.searchParams.get('since') ?? '0';
@@ -182,8 +189,58 @@ export class ControlApi {
       const { requestLog } = this.options;
       return this.reply(res, 200, { last: requestLog.last, requests: requestLog.since(Number(raw)) });
     }
-    const known = ['health', 'devices', 'calls', 'requests', 'clients', 'faults'].includes(parts[0] ?? '');
+    if (at(['queues'], 'GET')) {
+      const { monitorCount } = this.options.status();
+      return this.reply(res, 200, { queues: model.queues().map((q) => ({ ...q, monitors: monitorCount(q.number) })) });
+    }
+    if (at(['queues'], 'POST')) {
+      const config = queueConfig(await readJson(req));
+      const existed = model.isQueue(config.number);
+      const queue = this.pbx(() => model.setQueue(config));
+      this.options.log('info', existed ? 'queue changed through the control API' : 'queue created through the control API', { ...config });
+      return this.reply(res, existed ? 200 : 201, queue);
+    }
+    if (at(['queues', '*'], 'GET')) {
+      const queue = model.queue(parts[1]!);
+      if (!queue) throw new HttpError(404, `queue ${parts[1]} does not exist`);
+      return this.reply(res, 200, { ...queue, monitors: this.options.status().monitorCount(queue.number) });
+    }
+    if (at(['queues', '*'], 'DELETE')) {
+      this.pbx(() => model.removeQueue(parts[1]!));
+      return this.reply(res, 200, { ok: true });
+    }
+    if (at(['queues', '*', 'timeout'], 'POST')) {
+      const body = await readJson(req);
+      const call = this.pbx(() => model.queueTimeout(parts[1]!, optionalString(body, 'callId')));
+      return this.reply(res, 200, { callId: call.callId });
+    }
+    if (at(['scenarios'], 'POST')) {
+      const runs = this.runs();
+      let scenario;
+      try {
+        scenario = parseScenario(await readJson(req, MAX_SCENARIO_BYTES));
+      } catch (e) {
+        if (e instanceof ScenarioError) throw new HttpError(400, e.message);
+        throw e;
+      }
+      const { id, done } = runs.start(scenario);
+      const mode = url.searchParams.get('async');
+      if (mode === '1' || mode === 'true') return this.reply(res, 202, { id, running: true });
+      return this.reply(res, 200, { id, ...(await done) });
+    }
+    if (at(['scenarios'], 'GET')) return this.reply(res, 200, { runs: this.runs().list() });
+    if (at(['scenarios', '*'], 'GET')) {
+      const run = /^\d+$/.test(parts[1]!) ? this.runs().get(Number(parts[1])) : undefined;
+      if (!run) throw new HttpError(404, `scenario run ${parts[1]} does not exist`);
+      return this.reply(res, 200, run);
+    }
+    const known = ['health', 'devices', 'calls', 'requests', 'clients', 'faults', 'queues', 'scenarios'].includes(parts[0] ?? '');
     throw new HttpError(known ? 405 : 404, `no route ${method} ${url.pathname}`);
+  }
+
+  private runs(): ScenarioRuns {
+    if (!this.options.scenarios) throw new HttpError(404, 'no scenario runner attached');
+    return this.options.scenarios;
   }
 
   private csta(): CstaServer {
@@ -197,7 +254,7 @@ export class ControlApi {
       return op();
     } catch (e) {
       if (!(e instanceof PbxError)) throw e;
-      const status = { unknownDevice: 404, unknownCall: 404, noConnection: 409, invalidState: 409, invalidNumber: 400, invalidForwarding: 400 }[e.code];
+      const status = { unknownDevice: 404, unknownCall: 404, noConnection: 409, invalidState: 409, invalidNumber: 400, invalidForwarding: 400, invalidQueue: 400 }[e.code];
       throw new HttpError(status, e.message);
     }
   }
@@ -237,12 +294,12 @@ function decodePathSegment(segment: string): string {
 }
 
 /** Reads a JSON object body; an empty body is `{}`. */
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > limit) throw new HttpError(413, `body: larger than ${limit} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -269,6 +326,12 @@ function optionalNumber(body: Record<string, unknown>, field: string): string | 
   return body[field] === undefined ? undefined : requireNumber(body, field);
 }
 
+function optionalClientId(body: Record<string, unknown>): number | undefined {
+  const clientId = body['clientId'];
+  if (clientId !== undefined && (typeof clientId !== 'number' || !Number.isInteger(clientId))) throw new HttpError(400, 'clientId: must be an integer');
+  return clientId as number | undefined;
+}
+
 function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
@@ -280,6 +343,34 @@ function requireBoolean(body: Record<string, unknown>, field: string): boolean {
   const value = optionalBoolean(body, field);
   if (value === undefined) throw new HttpError(400, `${field}: required (true or false)`);
   return value;
+}
+
+/** POST /queues: {number, members, strategy?, maxWaitMs?, overflow?}. */
+function queueConfig(body: Record<string, unknown>): QueueConfig {
+  const unknown = Object.keys(body).filter((k) => !['number', 'members', 'strategy', 'maxWaitMs', 'overflow'].includes(k));
+  if (unknown.length > 0) throw new HttpError(400, `${unknown[0]}: unknown field (number, members, strategy, maxWaitMs, overflow)`);
+  const number = requireNumber(body, 'number');
+  const raw = body['members'] ?? [];
+  if (!Array.isArray(raw)) throw new HttpError(400, 'members: must be an array of device numbers');
+  const members = raw.map((m, i) => {
+    if (typeof m !== 'string' || !isDialable(m.trim())) throw new HttpError(400, `members[${i}]: must be a device number`);
+    return m.trim();
+  });
+  const strategy = body['strategy'];
+  if (strategy !== undefined && (typeof strategy !== 'string' || !(QUEUE_STRATEGIES as readonly string[]).includes(strategy))) {
+    throw new HttpError(400, `strategy: one of ${QUEUE_STRATEGIES.join(', ')}`);
+  }
+  const maxWaitMs = body['maxWaitMs'];
+  if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !Number.isInteger(maxWaitMs) || maxWaitMs < 0 || maxWaitMs > 86_400_000)) {
+    throw new HttpError(400, 'maxWaitMs: must be an integer from 0 to 86400000');
+  }
+  return {
+    number,
+    members,
+    ...(strategy !== undefined ? { strategy: strategy as QueueStrategy } : {}),
+    ...(maxWaitMs !== undefined ? { maxWaitMs: maxWaitMs as number } : {}),
+    ...(body['overflow'] !== undefined ? { overflow: requireNumber(body, 'overflow') } : {}),
+  };
 }
 
 /** Numeric order for numbers of digits, text order otherwise ("4000" < "10000"). */

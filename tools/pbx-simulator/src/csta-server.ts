@@ -60,6 +60,11 @@ export interface FaultState {
   eventDelayMs: number;
   /** Events of one switch action go out in reverse order. */
   reorderEvents: boolean;
+  /**
+   * False: a hung CTI server — requests are received (and logged) but never answered, keep-alives
+   * included; events still flow and the TCP connection stays up.
+   */
+  answerRequests: boolean;
 }
 
 export const MALFORMED_KINDS = ['garbage', 'bad-xml', 'bad-header', 'entity', 'oversized', 'unknown-element'] as const;
@@ -101,7 +106,7 @@ export class CstaServer {
   private lastCrossRefId = 0;
   private lastSessionId = 0;
   private readonly unsubscribe: () => void;
-  readonly faults: FaultState = { keepAlive: true, eventDelayMs: 0, reorderEvents: false };
+  readonly faults: FaultState = { keepAlive: true, eventDelayMs: 0, reorderEvents: false, answerRequests: true };
   /** Delayed event batches still to be sent, so `close()` can cancel them. */
   private readonly delayed = new Set<NodeJS.Timeout>();
   /** Until then (epoch ms) new connections are closed at once: the PBX is unreachable. */
@@ -172,21 +177,35 @@ export class CstaServer {
    * `refuseMs: 0` ends an earlier refusal.
    */
   dropLinks(clientId?: number, refuseMs?: number): number {
-    if (refuseMs !== undefined) this.refuseUntil = Date.now() + refuseMs;
+    if (refuseMs !== undefined) this.refuseConnections(refuseMs);
     let n = 0;
     for (const c of this.clients.values()) {
       if (clientId !== undefined && c.id !== clientId) continue;
       this.options.log('warn', 'fault injection: dropping the CSTA link', { client: c.id });
       c.socket.destroy();
+      // Gone at once (the socket's close event comes later): counts and monitors tell the truth now.
+      this.stopMonitors(c);
+      this.clients.delete(c.id);
       n++;
     }
     return n;
   }
 
-  /** Sends an event of a type no edition defines, on a live monitor (and on a made-up one). */
-  sendUnknownEvent(): number {
+  /** New connections are closed at once for `ms` (the PBX is unreachable); 0 ends a refusal. */
+  refuseConnections(ms: number): void {
+    this.refuseUntil = ms > 0 ? Date.now() + ms : 0;
+  }
+
+  /** Milliseconds the PBX stays unreachable (0 = it accepts connections). */
+  get refusingForMs(): number {
+    return Math.max(0, this.refuseUntil - Date.now());
+  }
+
+  /** Sends an event of a type no edition defines, on a live monitor (and on a made-up one), to every client or one. */
+  sendUnknownEvent(clientId?: number): number {
     let n = 0;
     for (const c of this.clients.values()) {
+      if (clientId !== undefined && c.id !== clientId) continue;
       const xref = c.monitors.keys().next().value ?? '0';
       const ns = CSTA_NAMESPACES[c.edition];
       for (const x of [xref, '999999']) {
@@ -197,10 +216,15 @@ export class CstaServer {
     return n;
   }
 
-  /** Writes a malformed frame to every client. */
-  sendMalformed(kind: MalformedKind): number {
-    for (const c of this.clients.values()) this.write(c, malformedFrame(kind, c));
-    return this.clients.size;
+  /** Writes a malformed frame to every client, or one. */
+  sendMalformed(kind: MalformedKind, clientId?: number): number {
+    let n = 0;
+    for (const c of this.clients.values()) {
+      if (clientId !== undefined && c.id !== clientId) continue;
+      this.write(c, malformedFrame(kind, c));
+      n++;
+    }
+    return n;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -283,6 +307,7 @@ export class CstaServer {
       message,
       xml: frame.xml,
     });
+    if (!this.faults.answerRequests) return;
     let reply: Reply;
     try {
       reply = this.handle(client, message);
@@ -568,6 +593,8 @@ export function pbxErrorToCsta(e: PbxError): KnownCstaMessage {
       return cstaError('operation', 'invalidCalledDevice');
     case 'invalidForwarding':
       return cstaError('operation', 'invalidForwardingDestination');
+    case 'invalidQueue':
+      return cstaError('operation', 'valueOutOfRange');
     case 'invalidState':
       return cstaError('stateIncompatibility', 'invalidObjectState');
   }

@@ -247,7 +247,7 @@ describe('simulator session styles and fault injection', () => {
       xref = typed(await client.request({ type: 'MonitorStart', deviceObject: '4001' }), 'MonitorStartResponse').monitorCrossRefId;
     });
     afterEach(async () => {
-      await post(sim, '/faults', { keepAlive: true, eventDelayMs: 0, reorderEvents: false });
+      await post(sim, '/faults', { keepAlive: true, eventDelayMs: 0, reorderEvents: false, answerRequests: true });
       await client.close();
       for (const c of sim.model.calls()) sim.model.clearCall(c.callId);
     });
@@ -279,6 +279,36 @@ describe('simulator session styles and fault injection', () => {
         client.request({ type: 'ResetApplicationSessionTimer', sessionId: typed(session, 'StartApplicationSessionPosResponse').sessionId }, 300),
         /timed out/,
       );
+    });
+
+    it('answerRequests off: a hung switch — requests are logged but unanswered, events still flow, the link stays up', async () => {
+      assert.deepEqual((await post(sim, '/faults', { answerRequests: false })).body, { keepAlive: true, eventDelayMs: 0, reorderEvents: false, answerRequests: false });
+      const since = (await get(sim, '/requests')).last;
+
+      await assert.rejects(client.request({ type: 'SnapshotDevice', snapshotObject: '4001' }, 300), /timed out/);
+      await post(sim, '/calls', { from: EXT, to: '4001' });
+      assert.deepEqual((await client.events(1, xref)).map((e) => e.type), ['DeliveredEvent']);
+      assert.deepEqual((await get(sim, `/requests?since=${since}`)).requests.map((r: { type: string }) => r.type), ['SnapshotDevice']);
+
+      await post(sim, '/faults', { answerRequests: true });
+      assert.equal((await client.request({ type: 'SnapshotDevice', snapshotObject: '4001' })).type, 'SnapshotDeviceResponse');
+      assert.equal((await post(sim, '/faults', { answerRequests: 'no' })).status, 400);
+    });
+
+    it('unknown events and malformed frames can target one client', async () => {
+      const other = await CstaTestClient.connect(sim.cstaPort);
+      try {
+        const ids = (await get(sim, '/clients')).clients.map((c: { id: number }) => c.id);
+        const otherId = Math.max(...ids);
+        assert.deepEqual((await post(sim, '/faults/unknown-event', { clientId: otherId })).body, { sent: 2 });
+        assert.deepEqual((await post(sim, '/faults/malformed-frame', { kind: 'bad-xml', clientId: otherId })).body, { sent: 1 });
+        await other.next((r) => r.message.type === 'unknown' && (r.message as { name: string }).name === 'FutureFeatureEvent');
+        await client.request({ type: 'SystemStatus', systemStatus: 'normal' });
+        assert.ok(!client.received.some((r) => r.message.type === 'unknown'), 'the first client got nothing');
+        assert.equal((await post(sim, '/faults/unknown-event', { clientId: 'all' })).status, 400);
+      } finally {
+        await other.close();
+      }
     });
 
     it('reorderEvents sends the events of one step in reverse; eventDelayMs holds them back', async () => {

@@ -7,3 +7,5 @@ export * from './simulator-config';
 export * from './simulator';
 export * from './sim-log';
 export * from './csta-test-client';
+export * from './scenario';
+export * from './scenario-runner';

@@ -1,3 +1,4 @@
+import { ScenarioError, loadScenarioFile, type Scenario } from './scenario';
 import { ConfigError, USAGE, parseSimulatorConfig, wantsHelp } from './simulator-config';
 import { startSimulator } from './simulator';
 import { stderrLogger } from './sim-log';
@@ -14,10 +15,13 @@ async function main(): Promise<void> {
     return;
   }
   let config;
+  let scenario: Scenario | undefined;
   try {
     config = parseSimulatorConfig(argv, process.env);
+    // A bad scenario is refused before anything listens.
+    if (config.scenario !== undefined) scenario = loadScenarioFile(config.scenario);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof ScenarioError) {
       process.stderr.write(`pbx-simulator: ${e.message}\n`);
       process.exitCode = 2;
       return;
@@ -39,6 +43,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  if (scenario) {
+    const report = await sim.runScenario(scenario);
+    process.stdout.write(`${JSON.stringify({ event: 'scenario', report })}\n`);
+    if (config.exitAfterScenario) {
+      await sim.stop();
+      process.exit(report.ok ? 0 : 1);
+    }
+  }
 }
 
 main().catch((e: unknown) => {

@@ -9,9 +9,15 @@ import type { CstaEventBody, LocalConnectionState } from '@tws/csta';
  * Call ids change the way ECMA-269 allows: a transfer, a single-step transfer and a conference
  * each produce a call with a new id (TransferedEvent / ConferencedEvent list the new and old
  * connections), so the suite has to follow the change.
+ *
+ * Queues (hunt groups, the guide's phone queues) are internal numbers of their own: a call that
+ * reaches one waits there (QueuedEvent, the queue's connection `queued`) and is distributed, in
+ * arrival order, to a free member (DivertedEvent at the queue, cause `distributed`, then
+ * DeliveredEvent at the member). Distribution runs at the end of every operation, so the events
+ * of the step that freed a member come first.
  */
 
-export type SimConnectionState = Extract<LocalConnectionState, 'initiated' | 'alerting' | 'connected' | 'hold' | 'fail'>;
+export type SimConnectionState = Extract<LocalConnectionState, 'initiated' | 'alerting' | 'connected' | 'hold' | 'queued' | 'fail'>;
 
 export interface SimConnection {
   deviceId: string;
@@ -26,8 +32,10 @@ export interface SimCall {
   direction: 'outgoing' | 'incoming' | 'internal';
   startedAt: Date;
   answeredAt?: Date;
-  /** The device the call was last diverted from (forwarding, deflection). */
+  /** The device the call was last diverted from (forwarding, deflection, a queue). */
   lastRedirectionDevice?: string;
+  /** The queue that offered the call to the member now alerting (until it answers or the call moves on). */
+  offeredBy?: string;
   /** In the order the parties joined. */
   connections: SimConnection[];
 }
@@ -42,7 +50,51 @@ export interface DeviceFeatures {
   forwarding: Map<string, { destination: string; ringCount?: number }>;
 }
 
-export type PbxErrorCode = 'unknownDevice' | 'unknownCall' | 'noConnection' | 'invalidState' | 'invalidNumber' | 'invalidForwarding';
+export type PbxErrorCode = 'unknownDevice' | 'unknownCall' | 'noConnection' | 'invalidState' | 'invalidNumber' | 'invalidForwarding' | 'invalidQueue';
+
+/**
+ * How a queue picks among its free members: `linear` — the first free one in list order (a
+ * linear hunt group); `circular` — the first free one after the member offered the previous call.
+ */
+export const QUEUE_STRATEGIES = ['linear', 'circular'] as const;
+export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
+
+export interface QueueConfig {
+  /** The queue's own number (monitorable like a device, never a phone). */
+  number: string;
+  /** Phones the calls are distributed to; may be empty (calls wait, then overflow or fail). */
+  members: string[];
+  strategy?: QueueStrategy;
+  /**
+   * Longest wait (ms) before the call overflows (or fails without `overflow`); absent = waits
+   * until someone is free or the caller hangs up; 0 = no waiting when no member is free.
+   */
+  maxWaitMs?: number;
+  /** Where a call that waited `maxWaitMs` goes (DivertedEvent cause `overflow`); without it the call fails (`noAvailableAgents`). */
+  overflow?: string;
+}
+
+/** A queue as the control API shows it: its configuration and its waiting calls, oldest first. */
+export interface QueueView extends Required<Pick<QueueConfig, 'number' | 'members' | 'strategy'>> {
+  maxWaitMs?: number;
+  overflow?: string;
+  waiting: { callId: string; callingDevice: string; since: string }[];
+}
+
+interface WaitingCall {
+  call: SimCall;
+  since: Date;
+  /** Diversions the call went through before it reached the queue (loop guard). */
+  diversions: number;
+  timer?: NodeJS.Timeout;
+}
+
+interface QueueState extends Omit<QueueView, 'waiting'> {
+  /** Waiting calls, oldest first. */
+  entries: WaitingCall[];
+  /** circular: index of the member to try first. */
+  next: number;
+}
 
 export class PbxError extends Error {
   constructor(
@@ -72,10 +124,19 @@ export interface PbxModelOptions {
    * otherwise the caller gives up. 0 (default) rings until someone acts.
    */
   noAnswerMs?: number;
+  /** Queues (hunt groups); their numbers must not be devices. */
+  queues?: readonly QueueConfig[];
 }
 
 export class PbxModel {
-  private readonly internal: ReadonlySet<string>;
+  /** Phones and queues: every number the switch owns. */
+  private readonly internal: Set<string>;
+  private readonly phones: ReadonlySet<string>;
+  private readonly queueStates = new Map<string, QueueState>();
+  /** Members a call was offered to and did not answer: it goes to the others first. */
+  private readonly triedMembers = new Map<string, Set<string>>();
+  /** Nesting of public operations: queues distribute when the outermost one ends. */
+  private depth = 0;
   private readonly activeCalls = new Map<string, SimCall>();
   /** Calls by party, so finding a device's calls does not scan every call of a large switch. */
   private readonly callsByDevice = new Map<string, Set<string>>();
@@ -89,7 +150,9 @@ export class PbxModel {
     private readonly options: PbxModelOptions = {},
   ) {
     for (const d of devices) if (!isDialable(d)) throw new PbxError('invalidNumber', `device "${d}" is not a dialable number`);
+    this.phones = new Set(devices);
     this.internal = new Set(devices);
+    for (const q of options.queues ?? []) this.setQueue(q);
   }
 
   /** Subscribes to events; returns the unsubscribe function. */
@@ -98,16 +161,22 @@ export class PbxModel {
     return () => this.listeners.delete(listener);
   }
 
+  /** The phones (queues are listed by `queues()`). */
   get devices(): string[] {
-    return [...this.internal];
+    return [...this.phones];
   }
 
   get deviceCount(): number {
-    return this.internal.size;
+    return this.phones.size;
   }
 
+  /** A phone or a queue of this switch (both can be monitored). */
   isInternal(device: string): boolean {
     return this.internal.has(device);
+  }
+
+  isQueue(device: string): boolean {
+    return this.queueStates.has(device);
   }
 
   calls(): SimCall[] {
@@ -143,10 +212,89 @@ export class PbxModel {
     return f;
   }
 
-  /** Stops the no-answer timers (the simulator is shutting down). */
+  /** Stops the no-answer and queue timers (the simulator is shutting down). */
   dispose(): void {
     for (const t of this.noAnswerTimers.values()) clearTimeout(t);
     this.noAnswerTimers.clear();
+    for (const q of this.queueStates.values()) for (const w of q.entries) clearTimeout(w.timer);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Queues
+
+  /**
+   * Creates or reconfigures a queue. Calls already waiting keep their place (and their max-wait
+   * timer); new members get calls at once if they are free.
+   */
+  setQueue(config: QueueConfig): QueueView {
+    return this.run(() => {
+      const { number } = config;
+      if (!isDialable(number)) throw new PbxError('invalidQueue', `number: "${number}" is not a dialable number`);
+      if (this.phones.has(number)) throw new PbxError('invalidQueue', `number: ${number} is a device, not a free number for a queue`);
+      const members = [...config.members];
+      for (const m of members) {
+        if (!this.phones.has(m)) throw new PbxError('invalidQueue', `members: ${m} is not a device of the switch (queue ${number})`);
+      }
+      if (new Set(members).size !== members.length) throw new PbxError('invalidQueue', `members: a device is listed twice (queue ${number})`);
+      const strategy = config.strategy ?? 'linear';
+      if (!(QUEUE_STRATEGIES as readonly string[]).includes(strategy)) {
+        throw new PbxError('invalidQueue', `strategy: "${strategy}" is not one of ${QUEUE_STRATEGIES.join(', ')}`);
+      }
+      const { maxWaitMs, overflow } = config;
+      if (maxWaitMs !== undefined && (!Number.isInteger(maxWaitMs) || maxWaitMs < 0 || maxWaitMs > 86_400_000)) {
+        throw new PbxError('invalidQueue', `maxWaitMs: must be an integer from 0 to 86400000 (queue ${number})`);
+      }
+      if (overflow !== undefined && (!isDialable(overflow) || overflow === number)) {
+        throw new PbxError('invalidQueue', `overflow: "${overflow}" is not a dialable number other than the queue (queue ${number})`);
+      }
+      const existing = this.queueStates.get(number);
+      const state: QueueState = {
+        number,
+        members,
+        strategy,
+        ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
+        ...(overflow !== undefined ? { overflow } : {}),
+        entries: existing?.entries ?? [],
+        next: 0,
+      };
+      this.queueStates.set(number, state);
+      this.internal.add(number);
+      return this.queueView(state);
+    });
+  }
+
+  /** Deletes a queue that has no call. */
+  removeQueue(number: string): void {
+    const queue = this.queueStates.get(number);
+    if (!queue) throw new PbxError('unknownDevice', `queue ${number} does not exist`);
+    if (this.callsOf(number).length > 0) throw new PbxError('invalidState', `queue ${number} still has calls`);
+    this.queueStates.delete(number);
+    this.internal.delete(number);
+    this.features.delete(number);
+  }
+
+  queues(): QueueView[] {
+    return [...this.queueStates.values()].map((q) => this.queueView(q));
+  }
+
+  queue(number: string): QueueView | undefined {
+    const q = this.queueStates.get(number);
+    return q ? this.queueView(q) : undefined;
+  }
+
+  /**
+   * The max wait of a call waiting in `queue` runs out (the given call, or the oldest one): it
+   * overflows to the queue's overflow destination, or fails with cause `noAvailableAgents`.
+   */
+  queueTimeout(queue: string, callId?: string): SimCall {
+    return this.run(() => {
+      const q = this.queueStates.get(queue);
+      if (!q) throw new PbxError('unknownDevice', `queue ${queue} does not exist`);
+      const entry = callId === undefined ? q.entries[0] : q.entries.find((w) => w.call.callId === callId);
+      if (!entry) throw new PbxError('invalidState', callId === undefined ? `no call is waiting in queue ${queue}` : `call ${callId} is not waiting in queue ${queue}`);
+      this.leaveQueue(q, entry);
+      return entry.call;
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -159,58 +307,64 @@ export class PbxModel {
    * not disturb). From anything else it is a call arriving from the network at internal `to`.
    */
   placeCall(from: string, to: string, cause: 'newCall' | 'makeCall' | 'consultation' = 'newCall'): SimCall {
-    if (!isDialable(from)) throw new PbxError('invalidNumber', `from: "${from}" is not a dialable number`);
-    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
-    if (from === to) throw new PbxError('invalidNumber', `to: a device cannot call itself (${to})`);
-    const fromInternal = this.isInternal(from);
-    if (!fromInternal && !this.isInternal(to)) {
-      throw new PbxError('unknownDevice', `to: ${to} is not an internal device (a call from the network must reach one of the ${this.internal.size} internal devices)`);
-    }
-    const call = this.newCall(from, to, !fromInternal ? 'incoming' : this.isInternal(to) ? 'internal' : 'outgoing');
+    return this.run(() => {
+      if (!isDialable(from)) throw new PbxError('invalidNumber', `from: "${from}" is not a dialable number`);
+      if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+      if (from === to) throw new PbxError('invalidNumber', `to: a device cannot call itself (${to})`);
+      if (this.isQueue(from)) throw new PbxError('invalidNumber', `from: ${from} is a queue; a queue does not place calls`);
+      const fromInternal = this.isInternal(from);
+      if (!fromInternal && !this.isInternal(to)) {
+        throw new PbxError('unknownDevice', `to: ${to} is not an internal device (a call from the network must reach one of the ${this.internal.size} internal devices)`);
+      }
+      const call = this.newCall(from, to, !fromInternal ? 'incoming' : this.isInternal(to) ? 'internal' : 'outgoing');
 
-    if (fromInternal) {
-      const caller = this.addConnection(call, from, 'initiated');
-      this.notify(call, () => ({
-        type: 'ServiceInitiatedEvent',
-        initiatedConnection: { callId: call.callId, deviceId: from },
-        initiatingDevice: from,
-        localConnectionInfo: 'initiated',
-        cause,
-      }));
-      caller.state = 'connected';
-      this.notify(call, () => ({
-        type: 'OriginatedEvent',
-        originatedConnection: { callId: call.callId, deviceId: from },
-        callingDevice: from,
-        calledDevice: to,
-        localConnectionInfo: 'connected',
-        cause,
-      }));
-    } else {
-      this.addConnection(call, from, 'connected');
-    }
-    this.reach(call, to, 'newCall', 0);
-    return call;
+      if (fromInternal) {
+        const caller = this.addConnection(call, from, 'initiated');
+        this.notify(call, () => ({
+          type: 'ServiceInitiatedEvent',
+          initiatedConnection: { callId: call.callId, deviceId: from },
+          initiatingDevice: from,
+          localConnectionInfo: 'initiated',
+          cause,
+        }));
+        caller.state = 'connected';
+        this.notify(call, () => ({
+          type: 'OriginatedEvent',
+          originatedConnection: { callId: call.callId, deviceId: from },
+          callingDevice: from,
+          calledDevice: to,
+          localConnectionInfo: 'connected',
+          cause,
+        }));
+      } else {
+        this.addConnection(call, from, 'connected');
+      }
+      this.reach(call, to, 'newCall', 0);
+      return call;
+    });
   }
 
   /** Answers the call alerting at `device` (the given call, or the oldest one alerting there). */
   answer(device: string, callId?: string): SimCall {
-    const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
-    const connection = this.connectionOf(call, device)!;
-    connection.state = 'connected';
-    this.cancelNoAnswer(call.callId, device);
-    call.answeredAt ??= new Date();
-    this.notify(call, (viewer) => ({
-      type: 'EstablishedEvent',
-      establishedConnection: { callId: call.callId, deviceId: device },
-      answeringDevice: device,
-      callingDevice: call.callingDevice,
-      calledDevice: call.calledDevice,
-      lastRedirectionDevice: call.lastRedirectionDevice,
-      localConnectionInfo: this.stateOf(call, viewer),
-      cause: call.lastRedirectionDevice ? 'redirected' : 'newCall',
-    }));
-    return call;
+    return this.run(() => {
+      const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
+      const connection = this.connectionOf(call, device)!;
+      connection.state = 'connected';
+      this.cancelNoAnswer(call.callId, device);
+      call.answeredAt ??= new Date();
+      delete call.offeredBy;
+      this.notify(call, (viewer) => ({
+        type: 'EstablishedEvent',
+        establishedConnection: { callId: call.callId, deviceId: device },
+        answeringDevice: device,
+        callingDevice: call.callingDevice,
+        calledDevice: call.calledDevice,
+        lastRedirectionDevice: call.lastRedirectionDevice,
+        localConnectionInfo: this.stateOf(call, viewer),
+        cause: call.lastRedirectionDevice ? 'redirected' : 'newCall',
+      }));
+      return call;
+    });
   }
 
   /**
@@ -218,59 +372,67 @@ export class PbxModel {
    * as a whole: ConnectionCleared for the releasing party, then CallCleared.
    */
   clearConnection(device: string, callId?: string): SimCall {
-    const call = this.findCall(device, callId, () => true, 'no call at');
-    const viewers = this.internalParties(call);
-    this.removeConnection(call, device);
-    this.notify(
-      call,
-      (viewer) => ({
-        type: 'ConnectionClearedEvent',
-        droppedConnection: { callId: call.callId, deviceId: device },
-        releasingDevice: device,
-        localConnectionInfo: this.stateOf(call, viewer),
-        cause: 'normalClearing',
-      }),
-      viewers,
-    );
-    if (call.connections.length < 2) this.endCall(call, viewers);
-    return call;
+    return this.run(() => {
+      const call = this.findCall(device, callId, () => true, 'no call at');
+      const viewers = this.internalParties(call);
+      this.removeConnection(call, device);
+      this.notify(
+        call,
+        (viewer) => ({
+          type: 'ConnectionClearedEvent',
+          droppedConnection: { callId: call.callId, deviceId: device },
+          releasingDevice: device,
+          localConnectionInfo: this.stateOf(call, viewer),
+          cause: 'normalClearing',
+        }),
+        viewers,
+      );
+      if (call.connections.length < 2) this.endCall(call, viewers);
+      return call;
+    });
   }
 
   /** Clears the whole call at once (CallCleared to every party). */
   clearCall(callId: string): SimCall {
-    const call = this.activeCalls.get(callId);
-    if (!call) throw new PbxError('unknownCall', `call ${callId} does not exist`);
-    this.endCall(call, this.internalParties(call));
-    return call;
+    return this.run(() => {
+      const call = this.activeCalls.get(callId);
+      if (!call) throw new PbxError('unknownCall', `call ${callId} does not exist`);
+      this.endCall(call, this.internalParties(call));
+      return call;
+    });
   }
 
   // -------------------------------------------------------------------------------------------
   // Hold, consultation, transfer, conference
 
   hold(device: string, callId?: string, cause = 'normal'): SimCall {
-    const call = this.findCall(device, callId, (c) => c.state === 'connected', 'no connected call to hold at');
-    this.connectionOf(call, device)!.state = 'hold';
-    this.notify(call, (viewer) => ({
-      type: 'HeldEvent',
-      heldConnection: { callId: call.callId, deviceId: device },
-      holdingDevice: device,
-      localConnectionInfo: this.stateOf(call, viewer),
-      cause,
-    }));
-    return call;
+    return this.run(() => {
+      const call = this.findCall(device, callId, (c) => c.state === 'connected', 'no connected call to hold at');
+      this.connectionOf(call, device)!.state = 'hold';
+      this.notify(call, (viewer) => ({
+        type: 'HeldEvent',
+        heldConnection: { callId: call.callId, deviceId: device },
+        holdingDevice: device,
+        localConnectionInfo: this.stateOf(call, viewer),
+        cause,
+      }));
+      return call;
+    });
   }
 
   retrieve(device: string, callId?: string, cause = 'normal'): SimCall {
-    const call = this.findCall(device, callId, (c) => c.state === 'hold', 'no held call to retrieve at');
-    this.connectionOf(call, device)!.state = 'connected';
-    this.notify(call, (viewer) => ({
-      type: 'RetrievedEvent',
-      retrievedConnection: { callId: call.callId, deviceId: device },
-      retrievingDevice: device,
-      localConnectionInfo: this.stateOf(call, viewer),
-      cause,
-    }));
-    return call;
+    return this.run(() => {
+      const call = this.findCall(device, callId, (c) => c.state === 'hold', 'no held call to retrieve at');
+      this.connectionOf(call, device)!.state = 'connected';
+      this.notify(call, (viewer) => ({
+        type: 'RetrievedEvent',
+        retrievedConnection: { callId: call.callId, deviceId: device },
+        retrievingDevice: device,
+        localConnectionInfo: this.stateOf(call, viewer),
+        cause,
+      }));
+      return call;
+    });
   }
 
   /**
@@ -278,12 +440,14 @@ export class PbxModel {
    * same device. Returns the consultation call.
    */
   consult(device: string, to: string, callId?: string): SimCall {
-    this.requireInternal(device);
-    const existing = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to consult from at');
-    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
-    if (to === device) throw new PbxError('invalidNumber', `to: a device cannot consult itself (${to})`);
-    if (this.connectionOf(existing, device)!.state === 'connected') this.hold(device, existing.callId, 'consultation');
-    return this.placeCall(device, to, 'consultation');
+    return this.run(() => {
+      this.requireInternal(device);
+      const existing = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to consult from at');
+      if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+      if (to === device) throw new PbxError('invalidNumber', `to: a device cannot consult itself (${to})`);
+      if (this.connectionOf(existing, device)!.state === 'connected') this.hold(device, existing.callId, 'consultation');
+      return this.placeCall(device, to, 'consultation');
+    });
   }
 
   /** Held and active call of a device, as transfer, conference, alternate and reconnect need them. */
@@ -300,30 +464,32 @@ export class PbxModel {
    * new id; the transferring device leaves both. Every party receives one TransferedEvent.
    */
   transfer(device: string, heldCallId?: string, activeCallId?: string): SimCall {
-    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
-    const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
-    const transferredTo = this.othersOf(active, device)[0]!.deviceId;
-    const transferred = this.othersOf(held, device)[0]!.deviceId;
-    const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
-    const merged = this.replaceCalls([held, active], others, transferred, transferredTo);
-    this.notify(
-      merged,
-      (viewer) => ({
-        type: 'TransferedEvent',
-        primaryOldCall: { callId: held.callId, deviceId: device },
-        secondaryOldCall: { callId: active.callId, deviceId: device },
-        transferringDevice: device,
-        transferredToDevice: transferredTo,
-        transferredConnections: others.map((c) => ({
-          newConnection: { callId: merged.callId, deviceId: c.deviceId },
-          oldConnection: { callId: this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
-        })),
-        localConnectionInfo: this.stateOf(merged, viewer),
-        cause: 'transfer',
-      }),
-      viewers,
-    );
-    return merged;
+    return this.run(() => {
+      const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+      const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
+      const transferredTo = this.othersOf(active, device)[0]!.deviceId;
+      const transferred = this.othersOf(held, device)[0]!.deviceId;
+      const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
+      const merged = this.replaceCalls([held, active], others, transferred, transferredTo);
+      this.notify(
+        merged,
+        (viewer) => ({
+          type: 'TransferedEvent',
+          primaryOldCall: { callId: held.callId, deviceId: device },
+          secondaryOldCall: { callId: active.callId, deviceId: device },
+          transferringDevice: device,
+          transferredToDevice: transferredTo,
+          transferredConnections: others.map((c) => ({
+            newConnection: { callId: merged.callId, deviceId: c.deviceId },
+            oldConnection: { callId: this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
+          })),
+          localConnectionInfo: this.stateOf(merged, viewer),
+          cause: 'transfer',
+        }),
+        viewers,
+      );
+      return merged;
+    });
   }
 
   /**
@@ -331,32 +497,34 @@ export class PbxModel {
    * with a new id (TransferedEvent, then `to` is reached like any destination).
    */
   singleStepTransfer(device: string, to: string, callId?: string): SimCall {
-    this.requireInternal(device);
-    const call = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to transfer at');
-    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
-    const others = this.othersOf(call, device);
-    if (others.some((c) => c.deviceId === to) || to === device) throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
-    const viewers = this.internalParties(call);
-    const kept = others[0]!.deviceId;
-    const moved = this.replaceCalls([call], others, kept, to);
-    this.notify(
-      moved,
-      (viewer) => ({
-        type: 'TransferedEvent',
-        primaryOldCall: { callId: call.callId, deviceId: device },
-        transferringDevice: device,
-        transferredToDevice: to,
-        transferredConnections: others.map((c) => ({
-          newConnection: { callId: moved.callId, deviceId: c.deviceId },
-          oldConnection: { callId: call.callId, deviceId: c.deviceId },
-        })),
-        localConnectionInfo: this.stateOf(moved, viewer),
-        cause: 'singleStepTransfer',
-      }),
-      viewers,
-    );
-    this.reach(moved, to, 'singleStepTransfer', 0);
-    return moved;
+    return this.run(() => {
+      this.requireInternal(device);
+      const call = this.findCall(device, callId, (c) => c.state === 'connected' || c.state === 'hold', 'no call to transfer at');
+      if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+      const others = this.othersOf(call, device);
+      if (others.some((c) => c.deviceId === to) || to === device) throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
+      const viewers = this.internalParties(call);
+      const kept = others[0]!.deviceId;
+      const moved = this.replaceCalls([call], others, kept, to);
+      this.notify(
+        moved,
+        (viewer) => ({
+          type: 'TransferedEvent',
+          primaryOldCall: { callId: call.callId, deviceId: device },
+          transferringDevice: device,
+          transferredToDevice: to,
+          transferredConnections: others.map((c) => ({
+            newConnection: { callId: moved.callId, deviceId: c.deviceId },
+            oldConnection: { callId: call.callId, deviceId: c.deviceId },
+          })),
+          localConnectionInfo: this.stateOf(moved, viewer),
+          cause: 'singleStepTransfer',
+        }),
+        viewers,
+      );
+      this.reach(moved, to, 'singleStepTransfer', 0);
+      return moved;
+    });
   }
 
   /**
@@ -364,47 +532,53 @@ export class PbxModel {
    * party; the conferencing device is connected to it. Every party receives a ConferencedEvent.
    */
   conference(device: string, heldCallId?: string, activeCallId?: string): SimCall {
-    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
-    const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
-    const added = this.othersOf(active, device)[0]!.deviceId;
-    const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
-    const me: SimConnection = { deviceId: device, state: 'connected', internal: true };
-    const merged = this.replaceCalls([held, active], [me, ...others], held.callingDevice, held.calledDevice);
-    this.notify(
-      merged,
-      (viewer) => ({
-        type: 'ConferencedEvent',
-        primaryOldCall: { callId: held.callId, deviceId: device },
-        secondaryOldCall: { callId: active.callId, deviceId: device },
-        conferencingDevice: device,
-        addedParty: added,
-        conferenceConnections: merged.connections.map((c) => ({
-          newConnection: { callId: merged.callId, deviceId: c.deviceId },
-          oldConnection: { callId: c.deviceId === device ? held.callId : this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
-        })),
-        localConnectionInfo: this.stateOf(merged, viewer),
-        cause: 'conference',
-      }),
-      viewers,
-    );
-    return merged;
+    return this.run(() => {
+      const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+      const others = [...this.othersOf(held, device), ...this.othersOf(active, device)];
+      const added = this.othersOf(active, device)[0]!.deviceId;
+      const viewers = [...new Set([...this.internalParties(held), ...this.internalParties(active)])];
+      const me: SimConnection = { deviceId: device, state: 'connected', internal: true };
+      const merged = this.replaceCalls([held, active], [me, ...others], held.callingDevice, held.calledDevice);
+      this.notify(
+        merged,
+        (viewer) => ({
+          type: 'ConferencedEvent',
+          primaryOldCall: { callId: held.callId, deviceId: device },
+          secondaryOldCall: { callId: active.callId, deviceId: device },
+          conferencingDevice: device,
+          addedParty: added,
+          conferenceConnections: merged.connections.map((c) => ({
+            newConnection: { callId: merged.callId, deviceId: c.deviceId },
+            oldConnection: { callId: c.deviceId === device ? held.callId : this.oldCallOf(c.deviceId, held, active), deviceId: c.deviceId },
+          })),
+          localConnectionInfo: this.stateOf(merged, viewer),
+          cause: 'conference',
+        }),
+        viewers,
+      );
+      return merged;
+    });
   }
 
   /** AlternateCall: holds the active call and retrieves the held one. */
   alternate(device: string, heldCallId?: string, activeCallId?: string): SimCall {
-    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
-    if (this.connectionOf(active, device)!.state !== 'connected') {
-      throw new PbxError('invalidState', `the active call ${active.callId} of ${device} is not connected yet`);
-    }
-    this.hold(device, active.callId, 'alternate');
-    return this.retrieve(device, held.callId, 'alternate');
+    return this.run(() => {
+      const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+      if (this.connectionOf(active, device)!.state !== 'connected') {
+        throw new PbxError('invalidState', `the active call ${active.callId} of ${device} is not connected yet`);
+      }
+      this.hold(device, active.callId, 'alternate');
+      return this.retrieve(device, held.callId, 'alternate');
+    });
   }
 
   /** ReconnectCall: clears the active call's connection and retrieves the held call. */
   reconnect(device: string, heldCallId?: string, activeCallId?: string): SimCall {
-    const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
-    this.clearConnection(device, active.callId);
-    return this.retrieve(device, held.callId);
+    return this.run(() => {
+      const { held, active } = this.heldAndActive(device, heldCallId, activeCallId);
+      this.clearConnection(device, active.callId);
+      return this.retrieve(device, held.callId);
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -412,13 +586,15 @@ export class PbxModel {
 
   /** DeflectCall: the call ringing at `device` goes to `to` instead. */
   deflect(device: string, to: string, callId?: string): SimCall {
-    const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
-    if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
-    if (to === device || this.othersOf(call, device).some((c) => c.deviceId === to)) {
-      throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
-    }
-    this.divert(call, device, to, 'redirected', 0);
-    return call;
+    return this.run(() => {
+      const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
+      if (!isDialable(to)) throw new PbxError('invalidNumber', `to: "${to}" is not a dialable number`);
+      if (to === device || this.othersOf(call, device).some((c) => c.deviceId === to)) {
+        throw new PbxError('invalidNumber', `to: ${to} is already in call ${call.callId}`);
+      }
+      this.divert(call, device, to, 'redirected', 0);
+      return call;
+    });
   }
 
   /**
@@ -426,36 +602,54 @@ export class PbxModel {
    * on, otherwise the caller gives up (a missed call).
    */
   noAnswer(device: string, callId?: string): SimCall {
-    const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
-    this.cancelNoAnswer(call.callId, device);
-    const forward = this.isInternal(device) ? this.featuresOf(device).forwarding.get('forwardNoAns') : undefined;
-    if (forward) {
-      this.divert(call, device, forward.destination, 'callForwardNoAnswer', 0);
-      return call;
-    }
-    const caller = call.connections.find((c) => c.deviceId !== device);
-    return caller ? this.clearConnection(caller.deviceId, call.callId) : this.clearCall(call.callId);
+    return this.run(() => {
+      const call = this.findCall(device, callId, (c) => c.state === 'alerting', 'no call is alerting at');
+      this.cancelNoAnswer(call.callId, device);
+      const queue = call.offeredBy !== undefined ? this.queueStates.get(call.offeredBy) : undefined;
+      if (queue) {
+        // A member of a hunt group does not answer: the call goes back to the head of the queue.
+        const viewers = this.internalParties(call);
+        this.removeConnection(call, device);
+        delete call.offeredBy;
+        call.lastRedirectionDevice = device;
+        this.notify(call, (viewer) => this.diverted(call, device, queue.number, viewer, 'callNotAnswered'), viewers);
+        let tried = this.triedMembers.get(call.callId);
+        if (!tried) this.triedMembers.set(call.callId, (tried = new Set()));
+        tried.add(device);
+        this.enqueue(call, queue, 'callNotAnswered', 0, true);
+        return call;
+      }
+      const forward = this.isInternal(device) ? this.featuresOf(device).forwarding.get('forwardNoAns') : undefined;
+      if (forward) {
+        this.divert(call, device, forward.destination, 'callForwardNoAnswer', 0);
+        return call;
+      }
+      const caller = call.connections.find((c) => c.deviceId !== device);
+      return caller ? this.clearConnection(caller.deviceId, call.callId) : this.clearCall(call.callId);
+    });
   }
 
   /** Switches a forwarding on or off, as the phone or CSTA SetForwarding would; ForwardingEvent to the device. */
   setForwarding(device: string, forwardingType: string, on: boolean, destination?: string, ringCount?: number): void {
-    const f = this.featuresOf(device);
-    if (on) {
-      if (destination === undefined || !isDialable(destination)) {
-        throw new PbxError('invalidForwarding', `destination: "${destination ?? ''}" is not a dialable number`);
+    this.run(() => {
+      const f = this.featuresOf(device);
+      if (on) {
+        if (destination === undefined || !isDialable(destination)) {
+          throw new PbxError('invalidForwarding', `destination: "${destination ?? ''}" is not a dialable number`);
+        }
+        if (destination === device) throw new PbxError('invalidForwarding', `destination: ${device} cannot forward to itself`);
+        f.forwarding.set(forwardingType, { destination, ...(ringCount !== undefined ? { ringCount } : {}) });
+      } else {
+        f.forwarding.delete(forwardingType);
       }
-      if (destination === device) throw new PbxError('invalidForwarding', `destination: ${device} cannot forward to itself`);
-      f.forwarding.set(forwardingType, { destination, ...(ringCount !== undefined ? { ringCount } : {}) });
-    } else {
-      f.forwarding.delete(forwardingType);
-    }
-    this.emit(device, {
-      type: 'ForwardingEvent',
-      device,
-      forwardingType,
-      forwardStatus: on,
-      ...(on ? { forwardTo: destination } : {}),
-      ...(on && ringCount !== undefined ? { ringCount } : {}),
+      this.emit(device, {
+        type: 'ForwardingEvent',
+        device,
+        forwardingType,
+        forwardStatus: on,
+        ...(on ? { forwardTo: destination } : {}),
+        ...(on && ringCount !== undefined ? { ringCount } : {}),
+      });
     });
   }
 
@@ -475,8 +669,10 @@ export class PbxModel {
   }
 
   setDoNotDisturb(device: string, on: boolean): void {
-    this.featuresOf(device).doNotDisturb = on;
-    this.emit(device, { type: 'DoNotDisturbEvent', device, doNotDisturbOn: on });
+    this.run(() => {
+      this.featuresOf(device).doNotDisturb = on;
+      this.emit(device, { type: 'DoNotDisturbEvent', device, doNotDisturbOn: on });
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -518,6 +714,11 @@ export class PbxModel {
         if (dnd && diversions < MAX_DIVERSIONS) return this.divert(call, to, dnd.destination, 'doNotDisturb', diversions);
         return this.fail(call, to, 'doNotDisturb');
       }
+      const queue = this.queueStates.get(to);
+      if (queue) {
+        if (diversions >= MAX_DIVERSIONS) return this.fail(call, to, 'blocked');
+        return this.enqueue(call, queue, 'enteringDistribution', diversions);
+      }
       if (this.isBusy(to)) {
         const busy = f.forwarding.get('forwardBusy');
         if (busy && diversions < MAX_DIVERSIONS) return this.divert(call, to, busy.destination, 'callForwardBusy', diversions);
@@ -525,6 +726,11 @@ export class PbxModel {
       }
       if (diversions >= MAX_DIVERSIONS) return this.fail(call, to, 'blocked');
     }
+    this.alert(call, to, diversions > 0 ? 'redirected' : cause);
+  }
+
+  /** `to` rings: DeliveredEvent. */
+  private alert(call: SimCall, to: string, cause: string): void {
     this.addConnection(call, to, 'alerting');
     this.notify(call, (viewer) => ({
       type: 'DeliveredEvent',
@@ -534,9 +740,159 @@ export class PbxModel {
       calledDevice: call.calledDevice,
       lastRedirectionDevice: call.lastRedirectionDevice,
       localConnectionInfo: this.stateOf(call, viewer),
-      cause: diversions > 0 ? 'redirected' : cause,
+      cause,
     }));
     this.armNoAnswer(call, to);
+  }
+
+  private diverted(call: SimCall, from: string, to: string, viewer: string, cause: string): CstaEventBody {
+    return {
+      type: 'DivertedEvent',
+      connection: { callId: call.callId, deviceId: from },
+      divertingDevice: from,
+      newDestination: to,
+      callingDevice: call.callingDevice,
+      calledDevice: call.calledDevice,
+      lastRedirectionDevice: from,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause,
+    };
+  }
+
+  // Queue internals -----------------------------------------------------------------------------
+
+  /** Runs a public operation; queues distribute once the outermost operation is over. */
+  private run<T>(op: () => T): T {
+    this.depth++;
+    try {
+      return op();
+    } finally {
+      if (--this.depth === 0) this.distribute();
+    }
+  }
+
+  /** The call waits in `queue`: QueuedEvent to every internal party, the queue included. */
+  private enqueue(call: SimCall, queue: QueueState, cause: string, diversions: number, first = false): void {
+    const entry: WaitingCall = { call, since: new Date(), diversions };
+    if (first) queue.entries.unshift(entry);
+    else queue.entries.push(entry);
+    this.addConnection(call, queue.number, 'queued');
+    this.notify(call, (viewer) => ({
+      type: 'QueuedEvent',
+      queuedConnection: { callId: call.callId, deviceId: queue.number },
+      queue: queue.number,
+      callingDevice: call.callingDevice,
+      calledDevice: call.calledDevice,
+      numberQueued: queue.entries.length,
+      localConnectionInfo: this.stateOf(call, viewer),
+      cause,
+    }));
+    if (queue.maxWaitMs !== undefined && queue.maxWaitMs > 0) {
+      entry.timer = setTimeout(() => {
+        if (queue.entries.includes(entry)) this.queueTimeout(queue.number, entry.call.callId);
+      }, queue.maxWaitMs);
+      entry.timer.unref();
+    }
+  }
+
+  /**
+   * Offers waiting calls to free members, oldest call first; with `maxWaitMs: 0`, calls nobody
+   * can take leave at once. Repeats while something moved (an overflow may reach another queue).
+   */
+  private distribute(): void {
+    if (this.queueStates.size === 0) return;
+    this.depth++;
+    try {
+      let moved = true;
+      for (let round = 0; moved && round < 100; round++) {
+        moved = false;
+        for (const queue of this.queueStates.values()) {
+          while (queue.entries.length > 0) {
+            const entry = queue.entries[0]!;
+            const member = this.freeMember(queue, entry.call.callId);
+            if (member === undefined) break;
+            this.offer(queue, entry, member);
+            moved = true;
+          }
+          if (queue.maxWaitMs === 0 && queue.entries.length > 0) {
+            for (const entry of [...queue.entries]) this.leaveQueue(queue, entry);
+            moved = true;
+          }
+        }
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** A member with no call and not in do not disturb; members not tried for this call first. */
+  private freeMember(queue: QueueState, callId: string): string | undefined {
+    const n = queue.members.length;
+    if (n === 0) return undefined;
+    const start = queue.strategy === 'circular' ? queue.next % n : 0;
+    const order = [...queue.members.slice(start), ...queue.members.slice(0, start)];
+    const free = order.filter((m) => !this.isBusy(m) && !this.featuresOf(m).doNotDisturb);
+    const tried = this.triedMembers.get(callId);
+    return free.find((m) => !tried?.has(m)) ?? free[0];
+  }
+
+  /** The waiting call leaves the queue for `member`: DivertedEvent (distributed), then DeliveredEvent. */
+  private offer(queue: QueueState, entry: WaitingCall, member: string): void {
+    const { call } = entry;
+    queue.next = queue.members.indexOf(member) + 1;
+    const viewers = this.internalParties(call);
+    this.removeConnection(call, queue.number);
+    call.lastRedirectionDevice = queue.number;
+    call.offeredBy = queue.number;
+    this.notify(call, (viewer) => this.diverted(call, queue.number, member, viewer, 'distributed'), viewers);
+    this.alert(call, member, 'distributed');
+  }
+
+  /** The call has waited long enough: to the overflow destination, or it fails. */
+  private leaveQueue(queue: QueueState, entry: WaitingCall): void {
+    const { call } = entry;
+    if (queue.overflow !== undefined) {
+      this.divert(call, queue.number, queue.overflow, 'overflow', entry.diversions);
+      return;
+    }
+    const viewers = this.internalParties(call);
+    this.removeConnection(call, queue.number);
+    for (const c of call.connections) if (c.state === 'connected' || c.state === 'initiated') c.state = 'fail';
+    this.notify(
+      call,
+      (viewer) => ({
+        type: 'FailedEvent',
+        failedConnection: { callId: call.callId, deviceId: queue.number },
+        failingDevice: queue.number,
+        callingDevice: call.callingDevice,
+        calledDevice: call.calledDevice,
+        localConnectionInfo: this.stateOf(call, viewer),
+        cause: 'noAvailableAgents',
+      }),
+      viewers,
+    );
+    if (this.internalParties(call).length === 0) this.endCall(call, []);
+  }
+
+  /** Takes the call out of the queue's waiting list (it left the queue device). */
+  private dequeue(callId: string, queueNumber: string): void {
+    const queue = this.queueStates.get(queueNumber);
+    if (!queue) return;
+    const index = queue.entries.findIndex((w) => w.call.callId === callId);
+    if (index < 0) return;
+    clearTimeout(queue.entries[index]!.timer);
+    queue.entries.splice(index, 1);
+  }
+
+  private queueView(q: QueueState): QueueView {
+    return {
+      number: q.number,
+      members: [...q.members],
+      strategy: q.strategy,
+      ...(q.maxWaitMs !== undefined ? { maxWaitMs: q.maxWaitMs } : {}),
+      ...(q.overflow !== undefined ? { overflow: q.overflow } : {}),
+      waiting: q.entries.map((w) => ({ callId: w.call.callId, callingDevice: w.call.callingDevice, since: w.since.toISOString() })),
+    };
   }
 
   /** The call leaves `from` (alerting there, or not yet: immediate/busy forwarding) for `to`. */
@@ -547,21 +903,8 @@ export class PbxModel {
       this.removeConnection(call, from);
     }
     call.lastRedirectionDevice = from;
-    this.notify(
-      call,
-      (viewer) => ({
-        type: 'DivertedEvent',
-        connection: { callId: call.callId, deviceId: from },
-        divertingDevice: from,
-        newDestination: to,
-        callingDevice: call.callingDevice,
-        calledDevice: call.calledDevice,
-        lastRedirectionDevice: from,
-        localConnectionInfo: this.stateOf(call, viewer),
-        cause,
-      }),
-      viewers,
-    );
+    delete call.offeredBy;
+    this.notify(call, (viewer) => this.diverted(call, from, to, viewer, cause), viewers);
     this.reach(call, to, cause, diversions + 1);
   }
 
@@ -587,7 +930,9 @@ export class PbxModel {
     for (const c of call.connections) {
       this.cancelNoAnswer(call.callId, c.deviceId);
       this.unindex(call.callId, c.deviceId);
+      this.dequeue(call.callId, c.deviceId);
     }
+    this.triedMembers.delete(call.callId);
     call.connections = [];
     this.activeCalls.delete(call.callId);
     this.notify(
@@ -620,7 +965,11 @@ export class PbxModel {
       merged.connections.push({ ...c });
       this.index(merged.callId, c.deviceId);
       if (c.state === 'alerting') this.armNoAnswer(merged, c.deviceId);
+      // A call waiting in a queue keeps its place under its new id.
+      const entry = this.queueStates.get(c.deviceId)?.entries.find((w) => olds.includes(w.call));
+      if (entry && c.state === 'queued') entry.call = merged;
     }
+    for (const old of olds) this.triedMembers.delete(old.callId);
     return merged;
   }
 
@@ -668,6 +1017,7 @@ export class PbxModel {
 
   private removeConnection(call: SimCall, device: string): void {
     this.cancelNoAnswer(call.callId, device);
+    this.dequeue(call.callId, device);
     call.connections.splice(
       call.connections.findIndex((c) => c.deviceId === device),
       1,

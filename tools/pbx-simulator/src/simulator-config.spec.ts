@@ -41,6 +41,8 @@ describe('parseSimulatorConfig', () => {
       heartbeatMs: 30_000,
       maxSessionS: 3600,
       noAnswerMs: 0,
+      queues: [],
+      exitAfterScenario: false,
     });
     const flags = parseSimulatorConfig(['--csta-port', '3000', '--devices', '200', '--traffic-interval-ms=1000', '--edition', 'ed6'], env);
     assert.equal(flags.cstaPort, 3000);
@@ -65,6 +67,27 @@ describe('parseSimulatorConfig', () => {
     assert.equal(parseSimulatorConfig([], { SIM_SESSION: 'switch-driven' }).sessionStyle, 'switch-driven');
   });
 
+  it('reads queues from repeated --queue flags or SIM_QUEUES, with their options', () => {
+    const flags = parseSimulatorConfig(
+      ['--devices', '4001-4005', '--queue', '4900=4001,4002', '--queue', '4901=4003-4005:max-wait-ms=30000:overflow=4900:strategy=circular', '--queue', '4902='],
+      {},
+    );
+    assert.deepEqual(flags.queues, [
+      { number: '4900', members: ['4001', '4002'] },
+      { number: '4901', members: ['4003', '4004', '4005'], maxWaitMs: 30000, overflow: '4900', strategy: 'circular' },
+      { number: '4902', members: [] },
+    ]);
+    const env = { SIM_DEVICES: '4001-4003', SIM_QUEUES: '4900=4001; 4901=4002,4003:max-wait-ms=0', SIM_SCENARIO: 'demo.json', SIM_EXIT_AFTER_SCENARIO: '1' };
+    const fromEnv = parseSimulatorConfig([], env);
+    assert.deepEqual(fromEnv.queues, [
+      { number: '4900', members: ['4001'] },
+      { number: '4901', members: ['4002', '4003'], maxWaitMs: 0 },
+    ]);
+    assert.equal(fromEnv.scenario, 'demo.json');
+    assert.equal(fromEnv.exitAfterScenario, true);
+    assert.deepEqual(parseSimulatorConfig(['--queue', '4901=4002'], env).queues, [{ number: '4901', members: ['4002'] }]);
+  });
+
   it('refuses bad values, naming the flag or variable', () => {
     const bad: [string[], Record<string, string>, RegExp][] = [
       [['--csta-port', '70000'], {}, /^--csta-port: "70000" is not a port/],
@@ -83,6 +106,16 @@ describe('parseSimulatorConfig', () => {
       [['--devices', '000000-999999'], {}, /^--devices: more than 100000 devices/],
       [['--session', 'tapi'], {}, /^--session: "tapi" is not one of ecma354, switch-driven/],
       [[], { SIM_HEARTBEAT_MS: '10' }, /^SIM_HEARTBEAT_MS: "10" must be an integer of at least 100/],
+      [['--queue', '4900'], {}, /^--queue: "4900" must read NUMBER=MEMBERS/],
+      [['--queue', '4001=4002'], {}, /^--queue: queue 4001 is also a device/],
+      [['--queue', '4900=4009'], {}, /^--queue: member 4009 of queue 4900 is not one of the devices \(the default devices 4001-4005\)/],
+      [['--queue', '4900=4001', '--queue', '4900=4002'], {}, /^--queue: queue 4900 is given twice/],
+      [['--queue', '4900=4001:max-wait-ms=soon'], {}, /^--queue 4900: max-wait-ms "soon" must be a non-negative integer/],
+      [['--queue', '4900=4001:strategy=random'], {}, /^--queue 4900: strategy "random" is not one of linear, circular/],
+      [['--queue', '4900=4001:colour=red'], {}, /^--queue 4900: unknown option "colour"/],
+      [['--devices', '4001', '--queue', '4900=4002'], {}, /^--queue: member 4002 of queue 4900 is not one of the devices \(--devices\)/],
+      [[], { SIM_QUEUES: 'x=4001' }, /^SIM_QUEUES: queue number "x" is not a dialable number/],
+      [[], { SIM_EXIT_AFTER_SCENARIO: 'perhaps' }, /^SIM_EXIT_AFTER_SCENARIO: /],
     ];
     for (const [argv, env, message] of bad) assert.throws(() => parseSimulatorConfig(argv, env), { name: 'ConfigError', message }, argv.join(' '));
   });

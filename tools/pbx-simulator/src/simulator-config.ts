@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CSTA_EDITIONS, type CstaEdition } from '@tws/csta';
 import { SESSION_STYLES, type SessionStyle } from './csta-server';
-import { isDialable } from './pbx-model';
+import { QUEUE_STRATEGIES, isDialable, type QueueConfig, type QueueStrategy } from './pbx-model';
 
 export interface SimulatorConfig {
   /** Address both listeners bind to. */
@@ -27,6 +27,12 @@ export interface SimulatorConfig {
   maxSessionS: number;
   /** Ring time before "no answer" applies (forward on no answer, or the caller gives up); 0 = never. */
   noAnswerMs: number;
+  /** Queues (hunt groups) distributing calls to member devices. */
+  queues: QueueConfig[];
+  /** A scenario file (JSON) run once both listeners are up. */
+  scenario?: string;
+  /** Exit once the scenario ran: 0 when it passed, 1 when it failed. */
+  exitAfterScenario: boolean;
 }
 
 /** More devices than this is a typo, not a switch. */
@@ -44,6 +50,8 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   heartbeatMs: 30_000,
   maxSessionS: 3600,
   noAnswerMs: 0,
+  queues: [],
+  exitAfterScenario: false,
 };
 
 export const USAGE = `pbx-simulator — a CSTA XML (ECMA-323/354) PBX simulator for tests and demos
@@ -65,6 +73,12 @@ Flags (environment variable in brackets; flags win):
   --heartbeat-ms <n>            switch-driven: SystemStatus period [SIM_HEARTBEAT_MS] (default 30000)
   --max-session-s <n>           longest session duration granted [SIM_MAX_SESSION_S] (default 3600)
   --no-answer-ms <n>            ring time before no answer applies, 0 = never [SIM_NO_ANSWER_MS] (default 0)
+  --queue <spec>                a queue (hunt group), repeatable: NUMBER=MEMBERS[:option...], e.g.
+                                4900=4001,4002 or 4900=4001-4003:max-wait-ms=30000:overflow=4005:strategy=circular
+                                options: max-wait-ms=<n> (0 = no waiting), overflow=<number>,
+                                strategy=linear|circular [SIM_QUEUES, specs separated by ";"]
+  --scenario <file.json>        run this scenario once listening; its report goes to stdout [SIM_SCENARIO]
+  --exit-after-scenario         exit when the scenario is over: 0 passed, 1 failed [SIM_EXIT_AFTER_SCENARIO=1]
   --help                        print this text
 `;
 
@@ -77,7 +91,7 @@ export class ConfigError extends Error {
 
 /** Reads flags, then environment, then defaults. Throws a ConfigError naming the bad flag/variable. */
 export function parseSimulatorConfig(argv: string[], env: Record<string, string | undefined>): SimulatorConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -97,6 +111,9 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
         'heartbeat-ms': { type: 'string' },
         'max-session-s': { type: 'string' },
         'no-answer-ms': { type: 'string' },
+        queue: { type: 'string', multiple: true },
+        scenario: { type: 'string' },
+        'exit-after-scenario': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -126,11 +143,36 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
     throw new ConfigError(`${editionOpt.name}: "${edition}" is not one of ${CSTA_EDITIONS.join(', ')}`);
   }
 
-  let traffic = values.traffic === true;
-  if (!traffic && env.SIM_TRAFFIC !== undefined && env.SIM_TRAFFIC !== '') {
-    const v = env.SIM_TRAFFIC.toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(v)) traffic = true;
-    else if (!['0', 'false', 'no', 'off'].includes(v)) throw new ConfigError(`SIM_TRAFFIC: "${env.SIM_TRAFFIC}" is not a boolean (1/0, true/false)`);
+  const flag = (name: string, variable: string): boolean => {
+    if (values[name] === true) return true;
+    const raw = env[variable];
+    if (raw === undefined || raw === '') return false;
+    const v = raw.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (!['0', 'false', 'no', 'off'].includes(v)) throw new ConfigError(`${variable}: "${raw}" is not a boolean (1/0, true/false)`);
+    return false;
+  };
+  const traffic = flag('traffic', 'SIM_TRAFFIC');
+
+  const queueFlags = values.queue as string[] | undefined;
+  const queueSpecs =
+    queueFlags !== undefined
+      ? queueFlags.map((spec) => ({ spec, name: '--queue' }))
+      : (env.SIM_QUEUES ?? '')
+          .split(';')
+          .map((spec) => spec.trim())
+          .filter(Boolean)
+          .map((spec) => ({ spec, name: 'SIM_QUEUES' }));
+  const queues = queueSpecs.map(({ spec, name }) => parseQueueSpec(spec, name));
+  const phones = new Set(devices);
+  const queueNumbers = new Set<string>();
+  for (const q of queues) {
+    const name = queueFlags !== undefined ? '--queue' : 'SIM_QUEUES';
+    if (phones.has(q.number)) throw new ConfigError(`${name}: queue ${q.number} is also a device; give the queue a number of its own`);
+    if (queueNumbers.has(q.number)) throw new ConfigError(`${name}: queue ${q.number} is given twice`);
+    queueNumbers.add(q.number);
+    const stranger = q.members.find((m) => !phones.has(m));
+    if (stranger !== undefined) throw new ConfigError(`${name}: member ${stranger} of queue ${q.number} is not one of the devices (${devicesOpt.value === undefined ? 'the default devices 4001-4005' : devicesOpt.name})`);
   }
 
   const intervalOpt = pick('traffic-interval-ms', 'SIM_TRAFFIC_INTERVAL_MS');
@@ -176,6 +218,9 @@ export function parseSimulatorConfig(argv: string[], env: Record<string, string 
     heartbeatMs: integer('heartbeat-ms', 'SIM_HEARTBEAT_MS', DEFAULT_CONFIG.heartbeatMs, 100, 'milliseconds'),
     maxSessionS: integer('max-session-s', 'SIM_MAX_SESSION_S', DEFAULT_CONFIG.maxSessionS, 1, 'seconds'),
     noAnswerMs: integer('no-answer-ms', 'SIM_NO_ANSWER_MS', DEFAULT_CONFIG.noAnswerMs, 0, 'milliseconds'),
+    queues,
+    ...(pick('scenario', 'SIM_SCENARIO').value !== undefined ? { scenario: pick('scenario', 'SIM_SCENARIO').value } : {}),
+    exitAfterScenario: flag('exit-after-scenario', 'SIM_EXIT_AFTER_SCENARIO'),
   };
 }
 
@@ -203,6 +248,37 @@ export function parseDeviceList(text: string, name = '--devices'): string[] {
   if (out.length > MAX_DEVICES) throw new ConfigError(`${name}: more than ${MAX_DEVICES} devices`);
   if (new Set(out).size !== out.length) throw new ConfigError(`${name}: a device is listed twice`);
   return out;
+}
+
+/**
+ * Reads a queue: "4900=4001,4002" or "4900=4001-4003:max-wait-ms=30000:overflow=4005:strategy=circular"
+ * (members may be empty: "4900="). Throws a ConfigError naming the bad part.
+ */
+export function parseQueueSpec(spec: string, name = '--queue'): QueueConfig {
+  const [head = '', ...options] = spec.split(':');
+  const eq = head.indexOf('=');
+  if (eq < 0) throw new ConfigError(`${name}: "${spec}" must read NUMBER=MEMBERS, e.g. 4900=4001,4002`);
+  const number = head.slice(0, eq).trim();
+  if (!isDialable(number)) throw new ConfigError(`${name}: queue number "${number}" is not a dialable number`);
+  const memberText = head.slice(eq + 1).trim();
+  const members = memberText === '' ? [] : parseDeviceList(memberText, `${name} ${number}`);
+  const queue: QueueConfig = { number, members };
+  for (const option of options) {
+    const [key = '', value = ''] = option.split('=', 2).map((x) => x.trim());
+    if (key === 'max-wait-ms') {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`${name} ${number}: max-wait-ms "${value}" must be a non-negative integer (milliseconds)`);
+      queue.maxWaitMs = Number(value);
+    } else if (key === 'overflow') {
+      if (!isDialable(value) || value === number) throw new ConfigError(`${name} ${number}: overflow "${value}" must be a dialable number other than the queue`);
+      queue.overflow = value;
+    } else if (key === 'strategy') {
+      if (!(QUEUE_STRATEGIES as readonly string[]).includes(value)) throw new ConfigError(`${name} ${number}: strategy "${value}" is not one of ${QUEUE_STRATEGIES.join(', ')}`);
+      queue.strategy = value as QueueStrategy;
+    } else {
+      throw new ConfigError(`${name} ${number}: unknown option "${key}" (max-wait-ms, overflow, strategy)`);
+    }
+  }
+  return queue;
 }
 
 export function wantsHelp(argv: string[]): boolean {

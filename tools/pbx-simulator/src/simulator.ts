@@ -2,6 +2,8 @@ import { ControlApi } from './control-api';
 import { CstaServer } from './csta-server';
 import { PbxModel } from './pbx-model';
 import { RequestLog } from './request-log';
+import type { Scenario } from './scenario';
+import { ScenarioRuns, type ScenarioReport } from './scenario-runner';
 import { DEFAULT_CONFIG, type SimulatorConfig } from './simulator-config';
 import { stderrLogger, type SimLogger } from './sim-log';
 import { TrafficGenerator } from './traffic-generator';
@@ -21,6 +23,9 @@ export interface PbxSimulator {
   readonly csta: CstaServer;
   readonly requestLog: RequestLog;
   readonly traffic?: TrafficGenerator;
+  readonly scenarios: ScenarioRuns;
+  /** Plays a (validated) scenario; the run is listed by GET /scenarios. */
+  runScenario(scenario: Scenario): Promise<ScenarioReport>;
   /** Stops traffic and closes every listener and connection. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -35,7 +40,7 @@ export async function startSimulator(
 ): Promise<PbxSimulator> {
   const cfg: SimulatorConfig = { ...DEFAULT_CONFIG, ...config };
   const log = options.log ?? stderrLogger;
-  const model = new PbxModel(cfg.devices, { noAnswerMs: cfg.noAnswerMs });
+  const model = new PbxModel(cfg.devices, { noAnswerMs: cfg.noAnswerMs, queues: cfg.queues });
   const requestLog = new RequestLog();
   const csta = new CstaServer({
     model,
@@ -52,6 +57,7 @@ export async function startSimulator(
       ? { credentials: { username: cfg.username, password: cfg.password } }
       : {}),
   });
+  const scenarios = new ScenarioRuns({ model, csta, log });
   let cstaPort = 0;
   const http = new ControlApi({
     model,
@@ -61,6 +67,7 @@ export async function startSimulator(
     port: cfg.httpPort,
     status: () => ({ cstaPort, clients: csta.clientCount, monitorCount: (d) => csta.monitorCount(d) }),
     csta,
+    scenarios,
   });
 
   cstaPort = await csta.listen();
@@ -83,6 +90,7 @@ export async function startSimulator(
     sessionStyle: cfg.sessionStyle,
     edition: cfg.edition,
     traffic: cfg.traffic,
+    ...(cfg.queues.length > 0 ? { queues: cfg.queues.map((q) => `${q.number}=${q.members.join(',')}`) } : {}),
   });
 
   let stopping: Promise<void> | undefined;
@@ -94,6 +102,8 @@ export async function startSimulator(
     csta,
     requestLog,
     ...(traffic ? { traffic } : {}),
+    scenarios,
+    runScenario: (scenario) => scenarios.start(scenario).done,
     stop() {
       stopping ??= (async () => {
         traffic?.stop();
