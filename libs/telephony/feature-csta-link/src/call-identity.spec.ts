@@ -215,8 +215,34 @@ describe('forwarding and do not disturb', () => {
       ['4001', 'diverted', '5', 'null'],
       ['4002', 'delivered', '5', 'alerting'],
     ]);
+    assert.equal(out[1]!.callRef, out[0]!.callRef, 'one call, one reference, though no monitored party was on it for a moment');
     assert.deepEqual(registry.activeCallsOf('4001'), []);
     assert.equal(registry.activeCallsOf('4002').length, 1);
+  });
+
+  test('a queued call distributed to a member keeps its reference; a call id reused after CallCleared gets a new one', () => {
+    const registry = new CallRegistry(LINK, () => 1_000);
+    const out = replay(
+      [
+        ['4900', { type: 'QueuedEvent', queuedConnection: c('7', '4900'), queue: '4900', callingDevice: X, calledDevice: '4900', numberQueued: 1, localConnectionInfo: 'queued', cause: 'enteringDistribution' }],
+        ['4900', { type: 'DivertedEvent', connection: c('7', '4900'), divertingDevice: '4900', newDestination: '4001', callingDevice: X, calledDevice: '4900', lastRedirectionDevice: '4900', localConnectionInfo: 'null', cause: 'distributed' }],
+        ['4001', { type: 'DeliveredEvent', connection: c('7', '4001'), alertingDevice: '4001', callingDevice: X, calledDevice: '4900', lastRedirectionDevice: '4900', localConnectionInfo: 'alerting', cause: 'distributed' }],
+        ['4001', { type: 'ConnectionClearedEvent', droppedConnection: c('7', '4001'), releasingDevice: '4001', localConnectionInfo: 'null', cause: 'normalClearing' }],
+        ['4001', { type: 'CallClearedEvent', clearedCall: c('7', ''), localConnectionInfo: 'null', cause: 'normalClearing' }],
+        ['4001', { type: 'DeliveredEvent', connection: c('7', '4001'), alertingDevice: '4001', callingDevice: X, calledDevice: '4001', lastRedirectionDevice: undefined, localConnectionInfo: 'alerting', cause: 'newCall' }],
+      ],
+      registry,
+    );
+    assert.deepEqual(out.map(short), [
+      ['4900', 'queued', '7', 'queued'],
+      ['4900', 'diverted', '7', 'null'],
+      ['4001', 'delivered', '7', 'alerting'],
+      ['4001', 'connectionCleared', '7', 'null'],
+      ['4001', 'callCleared', '7', 'null'],
+      ['4001', 'delivered', '7', 'alerting'],
+    ]);
+    assert.equal(new Set(out.slice(0, 5).map((e) => e.callRef)).size, 1, 'queue and member share the reference');
+    assert.notEqual(out[5]!.callRef, out[0]!.callRef, 'a new call on a reused id');
   });
 });
 

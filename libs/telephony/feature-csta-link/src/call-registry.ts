@@ -12,6 +12,9 @@ interface Party {
   established?: boolean;
 }
 
+/** How long an ended call is remembered, for its trailing events (and a diverted call's next leg). */
+const ENDED_KEPT_MS = 60_000;
+
 interface CallEntry {
   callId: string;
   /** The call's own reference (what a device not yet known on the call gets). */
@@ -21,6 +24,11 @@ interface CallEntry {
   endSeq?: number;
   /** Set when a transfer or conference replaced this call id by another. */
   mergedInto?: string;
+  /**
+   * The call "ended" because its last monitored party diverted it away (forwarding, a queue
+   * distributing it): the PBX call goes on, and a monitored device it reaches next continues it.
+   */
+  divertedAway?: boolean;
 }
 
 /** One normalized event a transfer or conference yields for one device. */
@@ -76,6 +84,11 @@ export class CallRegistry {
   refOf(c: ConnectionId | undefined, opensCall = false, device?: string): string | undefined {
     if (!c?.callId) return undefined;
     const known = this.calls.get(c.callId);
+    if (known?.endedAt !== undefined && opensCall && known.divertedAway && this.now() - known.endedAt < ENDED_KEPT_MS) {
+      // Diverted away then reaching a monitored device again (queue → member): the same call.
+      known.endedAt = known.endSeq = undefined;
+      known.divertedAway = false;
+    }
     if (known && !(known.endedAt !== undefined && opensCall)) {
       return (device !== undefined ? known.parties.get(device)?.ref : undefined) ?? known.ref;
     }
@@ -117,7 +130,10 @@ export class CallRegistry {
       if (e.type === 'EstablishedEvent') party.established = true;
     }
     entry.parties.set(device, party);
-    if (leaves && ![...entry.parties.values()].some((p) => p.active)) this.end(entry, seq);
+    if (leaves && ![...entry.parties.values()].some((p) => p.active)) {
+      this.end(entry, seq);
+      if (e.type === 'DivertedEvent') entry.divertedAway = true;
+    }
   }
 
   /**
@@ -297,7 +313,7 @@ export class CallRegistry {
 
   /** Ended calls are kept a minute for their trailing events, then dropped. */
   private evictEnded() {
-    const limit = this.now() - 60_000;
+    const limit = this.now() - ENDED_KEPT_MS;
     for (const [callId, e] of this.calls) {
       if (e.endedAt !== undefined && e.endedAt < limit) {
         this.calls.delete(callId);
