@@ -40,6 +40,24 @@ describe('first call from PBX to call log', () => {
     assert.equal(user.status, 201);
     alice = await suite.signInUser('acme.local', 'alice', 'alice-secret');
     assert.deepEqual(user.body.devices.map((d: { number: string }) => d.number), ['4001']);
+
+    // A public TWS-contacts directory alice may see (guide 8, 7.4.2): who she calls gets a name.
+    const dir = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/directories`, { name: 'Contacts', serverType: 'tws-contacts', priority: 1 });
+    assert.equal(dir.status, 201, JSON.stringify(dir.body));
+    const contact = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/directories/${dir.body.id}/contacts`, {
+      lastName: 'Müller',
+      firstName: 'Jürgen',
+      company: 'Müller GmbH',
+      phones: { professional: { number: '01 55 17 18 89' } },
+    });
+    assert.equal(contact.status, 201, JSON.stringify(contact.body));
+    const grant = await suite.admin('POST', `/api/admin/v1/companies/${company.body.id}/authorizations`, {
+      objectType: 'directory',
+      objectRef: dir.body.id,
+      objectDomainId: domainId,
+      subjects: [{ type: 'user', id: user.body.id }],
+    });
+    assert.equal(grant.status, 201, JSON.stringify(grant.body));
     const link = await suite.admin('POST', `/api/admin/v1/domains/${domainId}/csta-links`, {
       name: 'Simulator',
       host: '127.0.0.1',
@@ -93,6 +111,12 @@ describe('first call from PBX to call log', () => {
     assert.equal(logs[0].answered, true);
     assert.equal(logs[0].missed, false);
     assert.equal(logs[0].remoteNumber, '+33155171889', 'the PBX number, in canonical form');
+    // eventservices looked the number up in alice's directories (tws.dir.lookup, web-services).
+    const named = await waitFor('the remote party named in the call log', async () => {
+      const r = await toolkit('GET', '/toolkit/v1/call-logs');
+      return r.body.items[0]?.remoteName ? r.body.items[0] : undefined;
+    }, 20_000);
+    assert.deepEqual([named.remoteName, named.remoteCompany], ['Jürgen Müller', 'Müller GmbH']);
     assert.ok(logs[0].answeredAt && logs[0].endedAt && logs[0].endedAt >= logs[0].answeredAt);
   });
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { JSONCodec } from 'nats';
-import { TELEPHONY_STREAM, TelephonyEvents, type TelephonyEvent } from '@tws/contracts';
+import { DirectoryLookup, TELEPHONY_STREAM, TelephonyEvents, type ContactCard, type DirectoryLookupRequest, type TelephonyEvent } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
 import { Messaging } from '@tws/messaging';
 import {
@@ -134,6 +134,64 @@ describe('eventservices call log (stream in, rows out)', () => {
     const r = await waitFor('the valid call after the bad messages', async () => (await rows('c3'))[0]?.ended_at && rows('c3'));
     assert.equal(r[0].direction, 'incoming');
     assert.equal(r[0].answered, false, 'never answered: a missed call');
+  });
+
+  test("the remote party is named from the directories as the device's user sees them, once per row and number", async () => {
+    // The directories' side of tws.dir.lookup, answered here at the protocol level (web-services
+    // answers it in the suite: test/e2e/first-call.e2e-spec.ts); a table of numbers → contacts.
+    const user = await pg.query(`INSERT INTO tws_user (domain_id, username) VALUES ($1, 'dora') RETURNING id`, [domainId]);
+    await pg.query(`INSERT INTO device (user_id, domain_id, number, protocol) VALUES ($1, $2, '4010', 'CSTA')`, [user.rows[0].id, domainId]);
+    const card = (displayName: string, company: string): ContactCard => ({
+      source: 'directory', contactId: 'k-1', userId: null, directory: { id: '33333333-3333-4333-8333-333333333333', name: 'LDAP', priority: 1 }, externalId: 'e-1',
+      displayName, lastName: displayName.split(' ')[1] ?? '', firstName: displayName.split(' ')[0] ?? '', company, picture: null, mail1: null, mail2: null, url: null,
+      phones: [], privateFields: [], mapUrls: {}, vip: null, mergedFrom: [],
+    });
+    const known: Record<string, ContactCard> = { '+33155171889': card('Jürgen Müller', 'Müller GmbH') };
+    const asked: DirectoryLookupRequest[] = [];
+    const responder = messaging.serve(DirectoryLookup, DirectoryLookup.subject(), async (q) => {
+      asked.push(q);
+      const match = known[q.number] ?? null;
+      return { number: q.number, canonical: q.number, match, matchedKind: match ? 'professional' : null, displayName: match?.displayName ?? q.number };
+    });
+    await messaging.nc.flush();
+    try {
+      await publish(table('c5', [
+        [0, '4010', 'delivered', { alertingDevice: '4010', callingNumber: '+33155171889', calledNumber: '4010' }],
+        [2, '4010', 'established', { answeringDevice: '4010' }],
+        [8, '4010', 'connectionCleared', { releasingDevice: '4010' }],
+        [8, '4010', 'callCleared'],
+      ]));
+      await publish(table('c6', [
+        [0, '4010', 'delivered', { alertingDevice: '4010', callingNumber: '+4930999999', calledNumber: '4010' }],
+        [5, '4010', 'callCleared'],
+      ]));
+      // 4011 is no user's device (a queue's, say): nobody's rights to look up with.
+      await publish(table('c7', [
+        [0, '4011', 'delivered', { alertingDevice: '4011', callingNumber: '+33155171889', calledNumber: '4011' }],
+        [5, '4011', 'callCleared'],
+      ]));
+      const who = async (call: string) =>
+        (await pg.query(`SELECT remote_name, remote_company, remote_source, remote_directory_id, remote_contact_id, remote_looked_up, ended_at FROM call_log WHERE call_ref = $1`, [`${LINK}:${call}`])).rows[0];
+      const named = await waitFor('the three rows ended and looked up', async () => {
+        const r = await Promise.all(['c5', 'c6', 'c7'].map(who));
+        return r.every((x) => x?.ended_at && x.remote_looked_up) ? r : undefined;
+      });
+      assert.deepEqual(named.map((r) => [r.remote_name, r.remote_company, r.remote_source, r.remote_directory_id, r.remote_contact_id, r.remote_looked_up]), [
+        ['Jürgen Müller', 'Müller GmbH', 'directory', '33333333-3333-4333-8333-333333333333', 'k-1', '+33155171889'],
+        [null, null, null, null, null, '+4930999999'],
+        [null, null, null, null, null, '+33155171889'],
+      ]);
+      // One lookup per row (not per event), for the device's user, as the PBX presented the number.
+      assert.deepEqual(
+        asked.map((q) => [q.userId, q.number, q.origin, q.view]),
+        [
+          [user.rows[0].id, '+33155171889', 'pbx', 'caller'],
+          [user.rows[0].id, '+4930999999', 'pbx', 'caller'],
+        ],
+      );
+    } finally {
+      responder.unsubscribe();
+    }
   });
 
   test('a restart of eventservices in the middle of a call loses nothing', async () => {

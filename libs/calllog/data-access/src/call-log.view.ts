@@ -1,7 +1,8 @@
+import type { CallLogIdentity } from './call-log.entity';
 import type { CallLogParty } from './call-log.repository';
 
 /** What the toolkit shows for a row. */
-export function toCallLogView(r: CallLogParty & { id: string }) {
+export function toCallLogView(r: CallLogParty & Partial<CallLogIdentity> & { id: string }) {
   return {
     id: r.id,
     device: r.device,
@@ -10,6 +11,9 @@ export function toCallLogView(r: CallLogParty & { id: string }) {
     answered: r.answered,
     missed: r.direction === 'incoming' && !r.answered,
     remoteNumber: r.remoteNumber,
+    /** Who the remote number is for the row's user (reverse lookup in the directories), when known. */
+    remoteName: r.remoteName ?? null,
+    remoteCompany: r.remoteCompany ?? null,
     startedAt: r.startedAt.toISOString(),
     answeredAt: r.answeredAt?.toISOString() ?? null,
     endedAt: r.endedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import { CallLogRepository } from '@tws/calllog-data-access';
 import { DatabaseService, MetricsRegistry, NatsService, ReadinessRegistry, TWS_LOGGER } from '@tws/service';
 import type { Logger } from '@tws/logging';
 import { applyCallEvent } from './call-log.model';
+import { CallerIdentity } from './caller-identity';
 
 /** Durable consumer name: survives restarts, shared by every eventservices instance. */
 export const CALL_LOG_CONSUMER = 'eventservices-calllog';
@@ -11,7 +12,8 @@ export const CALL_LOG_CONSUMER = 'eventservices-calllog';
 /**
  * Turns the telephony stream into call-log rows. Each event is applied exactly once (its id is
  * recorded in the same transaction as the row) and acknowledged only after the commit, so a
- * crash or a redelivery neither loses nor doubles a call.
+ * crash or a redelivery neither loses nor doubles a call. Then the remote number is looked up
+ * in the directories for the row's user (CallerIdentity).
  */
 @Injectable()
 export class CallLogConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -22,6 +24,7 @@ export class CallLogConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly nats: NatsService,
     private readonly db: DatabaseService,
     private readonly calls: CallLogRepository,
+    private readonly identity: CallerIdentity,
     readiness: ReadinessRegistry,
     metrics: MetricsRegistry,
     @Inject(TWS_LOGGER) private readonly logger: Logger,
@@ -57,10 +60,12 @@ export class CallLogConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       this.counter.inc({ result: 'ignored' });
       return;
     }
-    const applied = await this.calls.applyOnce(e.eventId, { domainId: e.domainId, device: e.device, callRef: e.callRef }, (row) =>
-      applyCallEvent(row, e),
-    );
+    const key = { domainId: e.domainId, device: e.device, callRef: e.callRef };
+    const applied = await this.calls.applyOnce(e.eventId, key, (row) => applyCallEvent(row, e));
     this.counter.inc({ result: applied ? 'applied' : 'duplicate' });
+    // Who the remote party is, once per row and remote number (after the commit: no lock held
+    // while the directories answer).
+    if (applied) await this.identity.complete(this.calls, key);
   }
 
   async onModuleDestroy() {

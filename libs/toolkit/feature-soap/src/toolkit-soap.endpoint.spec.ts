@@ -33,7 +33,9 @@ const LOG: CallLogItem = {
   direction: 'incoming',
   answered: false,
   missed: true,
-  remoteNumber: null,
+  remoteNumber: '+49401234567',
+  remoteName: 'Jürgen Müller',
+  remoteCompany: null,
   startedAt: '2026-11-28T11:00:00.000Z',
   answeredAt: null,
   endedAt: '2026-11-28T11:00:20.000Z',
@@ -88,7 +90,7 @@ describe('ToolkitSoapEndpoint', () => {
     assert.equal(r.status, 200);
     assert.match(
       r.body,
-      /<callLog><id>c0ffee00-0000-4000-8000-000000000001<\/id><device>201<\/device><callRef>L1:101<\/callRef><direction>incoming<\/direction><answered>false<\/answered><missed>true<\/missed><startedAt>2026-11-28T11:00:00.000Z<\/startedAt><endedAt>2026-11-28T11:00:20.000Z<\/endedAt><durationS>0<\/durationS><\/callLog>/,
+      /<callLog><id>c0ffee00-0000-4000-8000-000000000001<\/id><device>201<\/device><callRef>L1:101<\/callRef><direction>incoming<\/direction><answered>false<\/answered><missed>true<\/missed><remoteNumber>\+49401234567<\/remoteNumber><remoteName>Jürgen Müller<\/remoteName><startedAt>2026-11-28T11:00:00.000Z<\/startedAt><endedAt>2026-11-28T11:00:20.000Z<\/endedAt><durationS>0<\/durationS><\/callLog>/,
     );
     assert.deepEqual(calls, [{ op: 'callLogs', input: { domain: 'acme', user: 'alice', limit: 5 }, caller: 'alice' }]);
   });

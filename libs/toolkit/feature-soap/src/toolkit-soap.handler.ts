@@ -115,6 +115,8 @@ function toSoapCallLog(c: CallLogItem) {
     answered: c.answered,
     missed: c.missed,
     remoteNumber: c.remoteNumber,
+    remoteName: c.remoteName,
+    remoteCompany: c.remoteCompany,
     startedAt: c.startedAt,
     answeredAt: c.answeredAt,
     endedAt: c.endedAt,

@@ -43,6 +43,9 @@ export interface CallLogItem {
   answered: boolean;
   missed: boolean;
   remoteNumber: string | null;
+  /** Who the remote number is for this user (reverse lookup in the directories), when known. */
+  remoteName: string | null;
+  remoteCompany: string | null;
   startedAt: string;
   answeredAt: string | null;
   endedAt: string | null;

@@ -113,6 +113,8 @@ export const TOOLKIT_WSDL = `<?xml version="1.0" encoding="UTF-8"?>
           <xsd:element name="answered" type="xsd:boolean"/>
           <xsd:element name="missed" type="xsd:boolean"/>
           <xsd:element name="remoteNumber" type="xsd:string" minOccurs="0"/>
+          <xsd:element name="remoteName" type="xsd:string" minOccurs="0"/>
+          <xsd:element name="remoteCompany" type="xsd:string" minOccurs="0"/>
           <xsd:element name="startedAt" type="xsd:dateTime"/>
           <xsd:element name="answeredAt" type="xsd:dateTime" minOccurs="0"/>
           <xsd:element name="endedAt" type="xsd:dateTime" minOccurs="0"/>
