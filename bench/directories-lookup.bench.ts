@@ -136,6 +136,8 @@ async function main() {
     rows.push(['search, full number', await timed(some(authorized), search)]);
     // The first 7 digits of a number: 1,000 numbers start with them.
     rows.push(['search, number prefix ("01 00 01 2", ~1,000 matches)', await timed(some(authorized).map((n) => `${n.slice(0, 2)} ${n.slice(2, 4)} ${n.slice(4, 6)} ${n.slice(6, 7)}`), search)]);
+    // The first 4 digits: every number of a directory (100,000) starts with them.
+    rows.push(['search, short number prefix ("01 02": ~100,000 matches)', await timed(some(authorized).map((n) => `${n.slice(0, 2)} ${n.slice(2, 4)}`), search)]);
 
     console.log('\ncase | latency (sequential, NATS round trip included)');
     for (const [name, samples] of rows) console.log(`${name} | ${stats(samples)}`);
@@ -165,6 +167,16 @@ async function main() {
       [visible[0]],
     );
     await f.pg.query('RESET enable_bitmapscan');
+    await plan(
+      'Plan: search, number prefix "+33104012" (each authorized directory walked from the prefix, up to the page end)',
+      `WITH v AS (SELECT d.id, row_number() OVER (ORDER BY d.priority, lower(d.name), d.id) AS ord FROM directory d WHERE d.id = ANY($1::uuid[])),
+       m AS (SELECT v.ord, x.contact_id, x.canonical FROM v CROSS JOIN unnest($2::text[], $3::text[]) AS r(lo, hi)
+             CROSS JOIN LATERAL (SELECT p.contact_id, p.canonical FROM contact_phone p
+               WHERE p.directory_id = v.id AND p.canonical ~>=~ r.lo AND p.canonical ~<~ r.hi AND p.canonical IS NOT NULL AND NOT p.red_list AND NOT p.invisible
+               ORDER BY p.canonical USING ~<~ LIMIT 105) x)
+       SELECT ord, contact_id, min(canonical COLLATE "C") AS first FROM m GROUP BY ord, contact_id ORDER BY ord, first, contact_id LIMIT 21`,
+      [visible, ['+33104012'], ['+33104013']],
+    );
     await plan(
       'Plan: search, rare words "company 4711" in every authorized directory',
       `SELECT c.id FROM contact c JOIN directory d ON d.id = c.directory_id

@@ -154,7 +154,15 @@ describe('groups, authorizations and effective rights', () => {
 
   test('sharing rules: directories, calendars and intercom groups across domains; phone queues and call logs not', async () => {
     const grant = (body: object) => call('POST', authz(), body);
-    id['dirParis'] = randomUUID();
+    // Directory rights name a directory of the domain (7.4.2): a missing one, or one of another domain, is refused.
+    id['dirParis'] = (await ok(call('POST', `/api/admin/v1/domains/${id['paris']}/directories`, { name: 'Paris contacts', serverType: 'tws-contacts' }), 201)).id;
+    const missing = await grant({ objectType: 'directory', objectRef: randomUUID(), objectDomainId: id['paris'], subjects: [{ type: 'group', id: id['all'] }] });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(missing.body.details.map((d: { path: string }) => d.path), ['objectRef']);
+    assert.match(missing.body.message, /no directory .* in this company/);
+    const wrongDomain = await grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['nice'], subjects: [{ type: 'group', id: id['all'] }] });
+    assert.equal(wrongDomain.status, 400);
+    assert.match(wrongDomain.body.message, /objectDomainId: the directory Paris contacts is in domain/);
     const dir = await ok(grant({ objectType: 'directory', objectRef: id['dirParis'], objectDomainId: id['paris'], subjects: [{ type: 'group', id: id['all'] }, { type: 'group', id: id['allNice'] }] }), 201);
     assert.equal(dir.length, 2);
     assert.deepEqual([dir[0].objectKind, dir[0].subjectName, dir[1].subjectDomainId], ['directory', 'All', id['nice']]);
@@ -215,6 +223,10 @@ describe('groups, authorizations and effective rights', () => {
     const domainOfB = await call('POST', authz(), { objectType: 'directory', objectRef: randomUUID(), objectDomainId: id['b'], subjects: [{ type: 'user', id: id['alice'] }] });
     assert.equal(domainOfB.status, 400);
     assert.equal(domainOfB.body.details[0].path, 'objectDomainId');
+    const dirOfB = (await ok(call('POST', `/api/admin/v1/domains/${id['b']}/directories`, { name: 'B contacts', serverType: 'tws-contacts' }), 201)).id;
+    const directoryOfB = await call('POST', authz(), { objectType: 'directory', objectRef: dirOfB, objectDomainId: id['paris'], subjects: [{ type: 'user', id: id['alice'] }] });
+    assert.equal(directoryOfB.status, 400);
+    assert.deepEqual(directoryOfB.body.details, [{ path: 'objectRef', message: `no directory ${dirOfB} in this company` }]);
     assert.equal(await grants(), before);
   });
 

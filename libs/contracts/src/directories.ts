@@ -11,10 +11,10 @@ export const DIRECTORY_TYPES = ['draft', 'public', 'private'] as const;
 export type DirectoryType = (typeof DIRECTORY_TYPES)[number];
 
 /**
- * Server types with a connector today. Exchange, Office 365, Google, Lotus, ODBC and Outlook are
- * one connector library each, added to this list when they come.
+ * Server types with a connector today. Exchange, Office 365, Google, Lotus and Outlook are one
+ * connector library each, added to this list when they come.
  */
-export const DIRECTORY_SERVER_TYPES = ['tws-users', 'tws-contacts', 'ldap'] as const;
+export const DIRECTORY_SERVER_TYPES = ['tws-users', 'tws-contacts', 'ldap', 'odbc'] as const;
 export type DirectoryServerType = (typeof DIRECTORY_SERVER_TYPES)[number];
 
 /** Synchronization modes (8.2.1): manual, daily at `timeSynchronizationDirectories`, high frequency. */

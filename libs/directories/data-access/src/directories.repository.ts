@@ -54,6 +54,21 @@ export class DirectoriesRepository {
     return (await this.repo.findOneBy({ id })) ?? undefined;
   }
 
+  /**
+   * The private TWS contacts directories (9.1.1 `[TwsPrivate]`) of a domain among `ids` (the ones a
+   * user is authorized to), by priority: where that user writes its own contacts.
+   */
+  privateContactDirectories(domainId: string, ids: string[]): Promise<DirectoryEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo
+      .createQueryBuilder('d')
+      .where(`d.domain_id = :domainId AND d.id IN (:...ids) AND d.type = 'private' AND d.server_type = 'tws-contacts'`, { domainId, ids })
+      .orderBy('d.priority', 'ASC')
+      .addOrderBy('lower(d.name)', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .getMany();
+  }
+
   async findByName(domainId: string, name: string): Promise<DirectoryEntity | undefined> {
     return (await this.repo.createQueryBuilder('d').where('d.domain_id = :domainId AND lower(d.name) = lower(:name)', { domainId, name }).getOne()) ?? undefined;
   }

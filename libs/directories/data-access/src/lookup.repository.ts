@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PHONE_KINDS } from '@tws/contracts';
 import { DatabaseService } from '@tws/service';
 import { CONTACT_COLUMNS, type ContactRow } from './contact-store';
 
@@ -72,6 +73,23 @@ export class LookupRepository {
        WHERE c.merge_mail = $3 AND c.id <> $4 AND d.merge AND ${VISIBLE}
        ORDER BY d.priority, lower(d.name), d.id, c.id LIMIT 20`,
       [s.directoryIds, s.userId, mergeMail, exceptContactId],
+    );
+  }
+
+  /**
+   * The contacts of merge-enabled visible directories holding one of these e-mails (8.2.2), at
+   * most 21 per e-mail, each e-mail's in priority order: the merge partners of a page of search
+   * results in one query.
+   */
+  mergeCandidatesOf(s: Scope, mergeMails: string[]): Promise<VisibleContactRow[]> {
+    if (mergeMails.length === 0 || s.directoryIds.length === 0) return Promise.resolve([]);
+    return this.db.dataSource.query(
+      `SELECT * FROM (
+         SELECT ${VISIBLE_COLUMNS}, row_number() OVER (PARTITION BY c.merge_mail ORDER BY d.priority, lower(d.name), d.id, c.id) AS rank
+         FROM contact c JOIN directory d ON d.id = c.directory_id
+         WHERE c.merge_mail = ANY($3::text[]) AND d.merge AND ${VISIBLE}) m
+       WHERE m.rank <= 21 ORDER BY m."mergeMail", m.rank`,
+      [s.directoryIds, s.userId, mergeMails],
     );
   }
 
@@ -166,26 +184,45 @@ export class LookupRepository {
   }
 
   /**
-   * Contacts with a number equal to, or starting with, one of the prefixes (canonical forms).
-   * Red-listed numbers and numbers with option i are never matched: a search must not reveal them.
+   * Contacts with a number equal to, or starting with, one of the prefixes (canonical forms):
+   * directories in priority order, in each one exact matches first, then by number. In one
+   * statement, each (directory, prefix) walks the index `contact_phone (directory_id, canonical
+   * text_pattern_ops)` (partial: only the numbers a search may match) from the prefix and stops
+   * after `offset + limit` contacts' worth of numbers, so a short prefix among millions of numbers
+   * reads a few index pages, and a full number one probe per directory. Red-listed numbers and
+   * numbers with option i are never matched: a search must not reveal them. Numbers that are not
+   * E.164 (extensions) only match in directories of the reader's domain. Returns rows
+   * `offset .. offset + limit`.
    */
-  searchNumber(s: Scope, prefixes: string[], exact: string | null, readerDomainId: string, page: { offset: number; limit: number }): Promise<VisibleContactRow[]> {
-    if (s.directoryIds.length === 0 || prefixes.length === 0) return Promise.resolve([]);
-    const patterns = prefixes.map((p) => `${p.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-    return this.db.dataSource.query(
-      `WITH hits AS (
-         SELECT p.contact_id, bool_or(p.canonical = $4) AS exact
-         FROM contact_phone p JOIN directory d ON d.id = p.directory_id
-         WHERE p.directory_id = ANY($1::uuid[]) AND NOT p.red_list AND NOT p.invisible
-           AND (p.canonical LIKE $3 OR p.canonical LIKE $7)
-           AND (p.canonical LIKE '+%' OR d.domain_id = $8)
-         GROUP BY p.contact_id)
+  async searchNumber(s: Scope, prefixes: string[], exact: string | null, readerDomainId: string, page: { offset: number; limit: number }): Promise<VisibleContactRow[]> {
+    if (s.directoryIds.length === 0 || prefixes.length === 0) return [];
+    const wanted = page.offset + page.limit;
+    // The range [prefix, prefix with its last character + 1) in byte order (the `~<~` family of
+    // text_pattern_ops): a LIKE pattern would not use the index with a prefix known at run time only.
+    const upper = (p: string) => `${p.slice(0, -1)}${String.fromCharCode(p.charCodeAt(p.length - 1) + 1)}`;
+    const rows: VisibleContactRow[] = await this.db.dataSource.query(
+      `WITH v AS (
+         SELECT d.id, d.type, d.domain_id, row_number() OVER (ORDER BY d.priority, lower(d.name), d.id) AS ord
+         FROM directory d WHERE d.id = ANY($1::uuid[]) AND d.type <> 'draft'),
+       m AS (
+         SELECT v.ord, x.contact_id, x.canonical
+         FROM v CROSS JOIN unnest($3::text[], $4::text[]) AS r(lo, hi)
+         CROSS JOIN LATERAL (
+           -- A contact has at most one number per kind: enough numbers for the page contacts.
+           SELECT p.contact_id, p.canonical FROM contact_phone p
+           WHERE p.directory_id = v.id AND p.canonical ~>=~ r.lo AND p.canonical ~<~ r.hi
+             AND p.canonical IS NOT NULL AND NOT p.red_list AND NOT p.invisible
+             AND (v.type <> 'private' OR EXISTS (SELECT 1 FROM contact o WHERE o.id = p.contact_id AND o.owner_user_id = $2))
+           ORDER BY p.canonical USING ~<~ LIMIT $5) x
+         WHERE r.lo LIKE '+%' OR v.domain_id = $6),
+       h AS (
+         SELECT ord, contact_id, coalesce(bool_or(canonical = $7), false) AS exact, min(canonical COLLATE "C") AS first
+         FROM m GROUP BY ord, contact_id ORDER BY ord, exact DESC, first, contact_id LIMIT $8)
        SELECT ${VISIBLE_COLUMNS}
-       FROM hits h JOIN contact c ON c.id = h.contact_id JOIN directory d ON d.id = c.directory_id
-       WHERE ${VISIBLE}
-       ORDER BY d.priority, h.exact DESC, c.sort_key, c.id
-       OFFSET $5 LIMIT $6`,
-      [s.directoryIds, s.userId, patterns[0], exact, page.offset, page.limit, patterns[1] ?? patterns[0], readerDomainId],
+       FROM h JOIN contact c ON c.id = h.contact_id JOIN directory d ON d.id = c.directory_id
+       ORDER BY h.ord, h.exact DESC, h.first, c.id`,
+      [s.directoryIds, s.userId, prefixes, prefixes.map(upper), wanted * PHONE_KINDS.length, readerDomainId, exact, wanted],
     );
+    return rows.slice(page.offset, wanted);
   }
 }

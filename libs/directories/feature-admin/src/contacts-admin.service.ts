@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PHONE_KINDS } from '@tws/contracts';
-import { InvalidPhoneNumberError } from '@tws/dialing-plan';
 import { ContactsRepository, DirectoriesRepository, type ContactRow, type DirectoryEntity } from '@tws/directories-data-access';
-import { finishContact, VIP_LABEL, type MappedContact, type MappedPhone, type StoredField } from '@tws/directories-mapping';
+import type { MappedContact } from '@tws/directories-mapping';
 import type { AdminPrincipal } from '@tws/identity-data-access';
 import { badRequest, conflict, notFound } from '@tws/service';
 import { DialingPlans } from '@tws/tenancy-data-access';
 import { DirectoriesAdminService } from './directories-admin.service';
 import { DirectoriesAdminSupport } from './directories-admin.support';
-import { toAdminContact, type AdminContact } from './directories.mappers';
+import { buildTwsContact, contactInputOf, type ContactInput } from './contact-builder';
+import { toAdminContact } from './directories.mappers';
 import type { CreateContact, ListContactsQuery, UpdateContact } from './directories.schemas';
-
-/** The contact fields of the API, the same for create and for a full update. */
-type ContactInput = Omit<CreateContact, 'ownerUserId'>;
 
 /**
  * Contacts (guide 8.1, 9.1.1): the administrator browses the contacts of any directory, and writes
  * those of TWS contacts directories — public ones, and the private `[TwsPrivate]` contacts of a
- * user (the user API will let users write their own; it needs user authentication).
+ * user (users write their own through the user API: PrivateContactsService).
  */
 @Injectable()
 export class ContactsAdminService {
@@ -74,7 +70,7 @@ export class ContactsAdminService {
     const { companyId, directory } = await this.directories.directory(admin, domainId, directoryId);
     this.writable(directory);
     const before = toAdminContact(await this.contact(directoryId, id));
-    const merged: ContactInput = { ...inputOf(before), ...input };
+    const merged: ContactInput = { ...contactInputOf(before), ...input };
     const saved = toAdminContact(await this.contacts.save(directoryId, before.ownerUserId, await this.build(directory, before.externalId, merged)));
     await this.support.changed(admin, { companyId, action: 'update', entity: 'contact', entityId: id, before, after: saved }, { entity: 'contact', id, domainId, change: 'updated' });
     return saved;
@@ -90,51 +86,6 @@ export class ContactsAdminService {
 
   /** The stored form of a contact written in TWS: numbers normalized with the domain's dialing plan. */
   private async build(directory: DirectoryEntity, externalId: string, c: ContactInput): Promise<MappedContact> {
-    const plan = await this.plans.forDomain(directory.domainId);
-    const fields: Record<string, StoredField> = {};
-    const put = (k: string, v: string | undefined, label?: string) => {
-      if (v) fields[k] = { v, ...(label !== undefined ? { label } : {}) };
-    };
-    put('lastName', c.lastName);
-    put('firstName', c.firstName);
-    put('company', c.company);
-    put('picture', c.picture);
-    put('mail1', c.mail1);
-    put('mail2', c.mail2);
-    put('url', c.url);
-    for (const p of c.privateFields) put(`private${p.index}`, p.value, p.label);
-    const phones: MappedPhone[] = [];
-    for (const kind of PHONE_KINDS) {
-      const p = c.phones[kind];
-      if (!p) continue;
-      let canonical: string | null = null;
-      try {
-        canonical = plan ? plan.toCanonical(p.number, 'directory') : null;
-      } catch (e) {
-        if (!(e instanceof InvalidPhoneNumberError)) throw e;
-        throw badRequest(`invalid body: phones.${kind}.number: ${e.message}`, [{ path: `phones.${kind}.number`, message: e.message }]);
-      }
-      phones.push({ kind, number: p.number, canonical, redList: p.redList, invisible: false });
-    }
-    if (!c.lastName && !c.firstName && !c.company && phones.length === 0 && !c.mail1 && !c.mail2) {
-      throw badRequest('invalid body: a contact needs a name, a company, a number or an e-mail', [{ path: 'lastName', message: 'a contact needs a name, a company, a number or an e-mail' }]);
-    }
-    return finishContact({ externalId, lastName: c.lastName, firstName: c.firstName, company: c.company, fields, vip: c.vip || null, phones });
+    return buildTwsContact(await this.plans.forDomain(directory.domainId), externalId, c);
   }
-}
-
-/** The API input that gives this contact back (for updates that change a few fields). */
-function inputOf(c: AdminContact): ContactInput {
-  return {
-    lastName: c.lastName,
-    firstName: c.firstName,
-    company: c.company,
-    ...(c.picture !== null ? { picture: c.picture } : {}),
-    ...(c.mail1 !== null ? { mail1: c.mail1 } : {}),
-    ...(c.mail2 !== null ? { mail2: c.mail2 } : {}),
-    ...(c.url !== null ? { url: c.url } : {}),
-    phones: Object.fromEntries(c.phones.map((p) => [p.kind, { number: p.number, redList: p.redList }])),
-    privateFields: c.privateFields.filter((p) => p.label !== VIP_LABEL).map((p) => ({ index: p.index, label: p.label, value: p.value })),
-    ...(c.vip !== null ? { vip: c.vip } : {}),
-  };
 }

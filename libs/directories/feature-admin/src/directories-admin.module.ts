@@ -9,6 +9,8 @@ import { DirectoriesAdminSupport } from './directories-admin.support';
 import { DirectoriesController, DirectoryContactsController } from './directories.controllers';
 import { DirectorySyncAdminService } from './directory-sync-admin.service';
 import { DirectorySyncService } from './directory-sync.service';
+import { PrivateContactsController } from './private-contacts.controller';
+import { PrivateContactsService } from './private-contacts.service';
 import { ServerTypes } from './server-types';
 import { SyncRunner } from './sync-runner';
 import { SyncScheduler } from './sync-scheduler';
@@ -16,10 +18,11 @@ import { SyncScheduler } from './sync-scheduler';
 /**
  * Directories in web-services (guide chapter 8): the admin API
  * (`/api/admin/v1/domains/{domainId}/directories...`), contacts of TWS contacts directories, and
- * the synchronization (manual, daily, high frequency) with its runs.
+ * the synchronization (manual, daily, high frequency) with its runs; and the user API of private
+ * contacts (`/api/v1/directory/private-contacts`, 9.1.1).
  */
 @Module({
-  controllers: [DirectoriesController, DirectoryContactsController],
+  controllers: [DirectoriesController, DirectoryContactsController, PrivateContactsController],
   providers: [
     TenantScopeRepository,
     AuditRepository,
@@ -36,6 +39,7 @@ import { SyncScheduler } from './sync-scheduler';
     DirectoriesAdminSupport,
     DirectoriesAdminService,
     ContactsAdminService,
+    PrivateContactsService,
     SyncRunner,
     DirectorySyncService,
     DirectorySyncAdminService,

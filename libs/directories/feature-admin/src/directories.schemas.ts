@@ -53,7 +53,7 @@ const directoryFields = {
   type: z.enum(DIRECTORY_TYPES),
   /** Lowest wins for caller identity (8.1). */
   priority: z.number().int().min(0).max(9999),
-  /** Connector settings of the server type (LDAP: host, port, bindDn, baseDn, filter, pageSize, sizeLimit, tls...). */
+  /** Connector settings of the server type (LDAP: host, port, bindDn, baseDn, filter, pageSize, sizeLimit, tls...; ODBC: dsn or connectionString, table, user, fetchSize). */
   connector: z.record(z.string(), z.unknown()),
   /** Bind password (write-only; null removes it). */
   password: z.string().min(1, 'must not be empty').max(256).nullable(),
@@ -89,7 +89,7 @@ export type UpdateDirectory = z.output<typeof updateDirectorySchema>;
 const phoneInput = z.object({ number: z.string().trim().min(1).max(64), redList: z.boolean().default(false) }).strict();
 const text = (max: number) => z.string().trim().max(max);
 
-/** A contact of a TWS contacts directory, as the administrator (or, later, its user) writes it. */
+/** A contact of a TWS contacts directory, as the administrator (or, for its private contacts, its user) writes it. */
 const contactFields = {
   /** The owner of a private contact (9.1.1): required in a private directory, refused elsewhere. */
   ownerUserId: z.uuid(),
@@ -138,3 +138,13 @@ export const listContactsQuerySchema = z
   })
   .strict();
 export type ListContactsQuery = z.output<typeof listContactsQuerySchema>;
+
+/**
+ * A private contact written by its user (`/api/v1/directory/private-contacts`, 9.1.1): the fields
+ * of an administrator's contact; no owner (the signed-in user); `directoryId` only when the user
+ * may write to several private directories (default: the first by priority).
+ */
+export const createPrivateContactSchema = createContactSchema.omit({ ownerUserId: true }).extend({ directoryId: z.uuid().optional() }).strict();
+export type CreatePrivateContact = z.output<typeof createPrivateContactSchema>;
+export const listPrivateContactsQuerySchema = listContactsQuerySchema.omit({ ownerUserId: true }).strict();
+export type ListPrivateContactsQuery = z.output<typeof listPrivateContactsQuerySchema>;

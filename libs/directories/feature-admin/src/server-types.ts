@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { DirectoryServerType } from '@tws/contracts';
 import { LdapConnector, ldapSettingsSchema } from '@tws/directories-connector-ldap';
+import { OdbcConnector, odbcSettingsSchema } from '@tws/directories-connector-odbc';
 import { TWS_USER_SOURCE_FIELDS, TWS_USERS_DEFAULT_MAPPING, TwsUsersConnector } from '@tws/directories-data-access';
 import type { DirectoryConnector, FieldMappingInput } from '@tws/directories-mapping';
 
@@ -32,10 +33,22 @@ export const LDAP_DEFAULT_MAPPING: FieldMappingInput = {
   mail1: 'mail',
 };
 
+/**
+ * The guide's ODBC example (8.4.2: the first line of an Excel or CSV file names the fields), lower
+ * case. A table has no stable id of its own: the ID column is mapped.
+ */
+export const ODBC_DEFAULT_MAPPING: FieldMappingInput = {
+  id: 'id',
+  lastName: 'lastname',
+  firstName: 'firstname',
+  company: 'company',
+  professionalPhone: 'tel1',
+};
+
 const noSettings = z.object({}).strict();
 
 /**
- * The server types of this build. A new connector (Exchange, Office 365, Google, Lotus, ODBC) is a
+ * The server types of this build. A new connector (Exchange, Office 365, Google, Lotus) is a
  * library exporting a DirectoryConnector and its settings schema, plus one entry here.
  */
 @Injectable()
@@ -45,6 +58,7 @@ export class ServerTypes {
   constructor(twsUsers: TwsUsersConnector) {
     this.types = new Map<DirectoryServerType, ServerTypeSupport>([
       ['ldap', { serverType: 'ldap', settings: ldapSettingsSchema, connector: new LdapConnector(), defaultMapping: LDAP_DEFAULT_MAPPING, privateAllowed: false, passwordAllowed: true }],
+      ['odbc', { serverType: 'odbc', settings: odbcSettingsSchema, connector: new OdbcConnector(), defaultMapping: ODBC_DEFAULT_MAPPING, privateAllowed: false, passwordAllowed: true }],
       [
         'tws-users',
         { serverType: 'tws-users', settings: noSettings, connector: twsUsers, defaultMapping: TWS_USERS_DEFAULT_MAPPING, allowedSources: TWS_USER_SOURCE_FIELDS, privateAllowed: false, passwordAllowed: false },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compileDialingPlan, standardRules } from '@tws/dialing-plan';
 import type { VisibleContactRow } from '@tws/directories-data-access';
 import { contactCard, mergeCards, needsMapUrl } from './contact-cards';
-import { numberPrefixes } from './directory-lookup.service';
+import { mergedProfiles, numberPrefixes } from './directory-lookup.service';
 
 const row = (over: Partial<VisibleContactRow> = {}): VisibleContactRow => ({
   id: 'c1',
@@ -61,6 +61,19 @@ describe('contact cards', () => {
     assert.deepEqual([sut.company, sut.url, sut.vip, sut.phones.map((p) => p.kind)], ['Acme', 'https://acme', 'VIP', ['standard']]);
     assert.deepEqual(sut.mergedFrom, [{ directoryId: 'd2', contactId: 'c2' }]);
     assert.equal(mergeCards(sut, [contactCard(row({ id: 'c3', fields: {}, phones: [] }), 'caller', undefined)]).mergedFrom.length, 1, 'a contact that adds nothing is not listed');
+  });
+
+  test('search results as profiles: a merge-enabled contact whose Mail 1 an earlier merge-enabled result has is not a result of its own', () => {
+    const rows = [
+      row({ id: 'a', mergeMail: 'x@corp.fr' }),
+      row({ id: 'b', mergeMail: null }),
+      row({ id: 'c', mergeMail: 'x@corp.fr', merge: false }),
+      row({ id: 'd', mergeMail: 'x@corp.fr' }),
+      row({ id: 'e', mergeMail: 'y@corp.fr' }),
+      row({ id: 'f', mergeMail: 'y@corp.fr' }),
+    ];
+    assert.deepEqual(mergedProfiles(rows).map((r) => r.id), ['a', 'b', 'c', 'e'], 'c: its directory does not merge');
+    assert.deepEqual(mergedProfiles(rows.slice(3)).map((r) => r.id), ['d', 'e']);
   });
 
   test('number prefixes: a national number cut short is also read as the start of an E.164 number', () => {

@@ -1,33 +1,16 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { CONTACT_VIEWS } from '@tws/contracts';
 import { CurrentAdmin, assertCompanyAccess, TenantScopeRepository, type AdminPrincipal } from '@tws/identity-data-access';
 import { LookupRepository } from '@tws/directories-data-access';
 import { notFound, ZodPipe } from '@tws/service';
+import { lookupQuerySchema, searchQuerySchema, type LookupQuery, type SearchQuery } from './directory-lookup.schemas';
 import { DirectoryLookupService } from './directory-lookup.service';
 
 const uuid = new ParseUUIDPipe();
 
-const searchQuerySchema = z
-  .object({
-    query: z.string().trim().min(2, 'at least 2 characters').max(100),
-    offset: z.coerce.number().int().min(0).max(10_000).default(0),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
-const lookupQuerySchema = z
-  .object({
-    number: z.string().trim().min(1).max(64),
-    origin: z.enum(['pbx', 'directory']).default('pbx'),
-    view: z.enum(CONTACT_VIEWS).default('caller'),
-  })
-  .strict();
-
 /**
  * Search and reverse lookup "as user U", for administrators checking what a user sees (and for
- * the admin app until the user API is authenticated). The same answers as `tws.dir.search` and
- * `tws.dir.lookup`.
+ * the admin app). The same answers as `tws.dir.search`, `tws.dir.lookup` and the user API.
  */
 @ApiTags('directories')
 @ApiBearerAuth()
@@ -52,7 +35,7 @@ export class DirectoryLookupAdminController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('domainId', uuid) domainId: string,
     @Param('userId', uuid) userId: string,
-    @Query(new ZodPipe(searchQuerySchema, 'query')) q: z.output<typeof searchQuerySchema>,
+    @Query(new ZodPipe(searchQuerySchema, 'query')) q: SearchQuery,
   ) {
     await this.user(admin, domainId, userId);
     return this.lookup.search({ userId, ...q });
@@ -64,7 +47,7 @@ export class DirectoryLookupAdminController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('domainId', uuid) domainId: string,
     @Param('userId', uuid) userId: string,
-    @Query(new ZodPipe(lookupQuerySchema, 'query')) q: z.output<typeof lookupQuerySchema>,
+    @Query(new ZodPipe(lookupQuerySchema, 'query')) q: LookupQuery,
   ) {
     await this.user(admin, domainId, userId);
     return this.lookup.lookup({ userId, ...q });

@@ -64,23 +64,49 @@ export class DirectoryLookupService {
     return none;
   }
 
-  /** One query across the user's directories: name / company / e-mail prefixes, or a number in any format. */
+  /**
+   * One query across the user's directories: name / company / e-mail prefixes, or a number in any
+   * format. Contacts of merge-enabled directories with the same Mail 1 are one profile (8.2.2):
+   * the first in result order, completed by the others (which do not come again); offsets count
+   * profiles, so pages neither repeat nor skip one.
+   */
   async search(input: DirectorySearchRequest): Promise<DirectorySearchResult> {
     const req = directorySearchRequestSchema.parse(input);
     const scope = await this.readers.scope(req.userId);
-    const page = { offset: req.offset, limit: req.limit + 1 };
-    let rows: VisibleContactRow[];
+    let match: (page: { offset: number; limit: number }) => Promise<VisibleContactRow[]>;
     if (looksLikeNumber(req.query)) {
       const plan = await this.plans.forDomain(scope.domainId);
       const canonical = this.canonical(plan, req.query, 'directory');
-      rows = await this.repo.searchNumber(scope, numberPrefixes(plan, req.query, canonical), canonical, scope.domainId, page);
+      const prefixes = numberPrefixes(plan, req.query, canonical);
+      match = (page) => this.repo.searchNumber(scope, prefixes, canonical, scope.domainId, page);
     } else {
       const words = searchWords(req.query);
       if (words.length === 0) throw new RemoteError('bad_request', 'nothing to search for: type letters or digits');
-      rows = await this.repo.searchWords(scope, words, prefixTsQuery(words), page);
+      const tsquery = prefixTsQuery(words);
+      match = (page) => this.repo.searchWords(scope, words, tsquery, page);
     }
-    const mapUrl = rows.slice(0, req.limit).some((r) => needsMapUrl(r, 'caller')) ? await this.readers.mapServiceUrl(req.userId) : undefined;
-    return { items: rows.slice(0, req.limit).map((r) => contactCard(r, 'caller', mapUrl)), offset: req.offset, limit: req.limit, hasMore: rows.length > req.limit };
+    // Profiles up to the end of the page (+1 for hasMore): merged contacts shrink the list, so read
+    // more rows until there are enough profiles or no more rows.
+    const wanted = req.offset + req.limit + 1;
+    let read = wanted;
+    let profiles: VisibleContactRow[];
+    for (;;) {
+      const rows = await match({ offset: 0, limit: read });
+      profiles = mergedProfiles(rows);
+      if (profiles.length >= wanted || rows.length < read || read >= MAX_SEARCH_ROWS) break;
+      read = Math.min(MAX_SEARCH_ROWS, read * 2);
+    }
+    const page = profiles.slice(req.offset, req.offset + req.limit);
+    const mails = [...new Set(page.filter((r) => r.merge && r.mergeMail).map((r) => r.mergeMail!))];
+    const partners = await this.repo.mergeCandidatesOf(scope, mails);
+    const othersOf = (r: VisibleContactRow) => (r.merge && r.mergeMail ? partners.filter((o) => o.mergeMail === r.mergeMail && o.id !== r.id) : []);
+    const mapUrl = [...page, ...partners].some((r) => needsMapUrl(r, 'caller')) ? await this.readers.mapServiceUrl(req.userId) : undefined;
+    const items = page.map((r) => {
+      const card = contactCard(r, 'caller', mapUrl);
+      const others = othersOf(r);
+      return others.length ? mergeCards(card, others.map((o) => contactCard(o, 'caller', mapUrl))) : card;
+    });
+    return { items, offset: req.offset, limit: req.limit, hasMore: profiles.length > req.offset + req.limit };
   }
 
   private async card(row: VisibleContactRow, view: ContactView, scope: ReaderScope, merge: boolean) {
@@ -89,6 +115,23 @@ export class DirectoryLookupService {
     const card = contactCard(row, view, mapUrl);
     return others.length ? mergeCards(card, others.map((o) => contactCard(o, view, mapUrl))) : card;
   }
+}
+
+/** Rows a search reads at most to fill a page of merged profiles (deep pages of very merged results stop there). */
+const MAX_SEARCH_ROWS = 20_000;
+
+/**
+ * Search results as profiles (8.2.2): a contact of a merge-enabled directory whose Mail 1 an
+ * earlier result (also merge-enabled) has is part of that result's profile, not a result of its own.
+ */
+export function mergedProfiles<T extends Pick<VisibleContactRow, 'merge' | 'mergeMail'>>(rows: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    if (!r.merge || !r.mergeMail) return true;
+    if (seen.has(r.mergeMail)) return false;
+    seen.add(r.mergeMail);
+    return true;
+  });
 }
 
 /**

@@ -99,6 +99,16 @@ export class AuthorizationsRepository {
     );
   }
 
+  /** A directory of the company (directory rights, 7.4.2), with its domain; undefined if there is none with that id. */
+  async directoryOf(companyId: string, id: string): Promise<{ id: string; domainId: string; name: string } | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    const r: { id: string; domainId: string; name: string }[] = await this.ds.query(
+      `SELECT x.id, x.domain_id AS "domainId", x.name FROM directory x JOIN domain d ON d.id = x.domain_id WHERE d.company_id = $1 AND x.id = $2`,
+      [companyId, id],
+    );
+    return r[0];
+  }
+
   async find(companyId: string, id: string): Promise<AuthorizationView | undefined> {
     const r: AuthorizationView[] = await this.ds.query(`${VIEW_SQL} WHERE a.company_id = $1 AND a.id = $2`, [companyId, id]);
     return r[0];

@@ -55,10 +55,14 @@ export class AuthorizationsService {
     let objectDomainId: string | null = null;
     const object = principals.get(objectRef);
     if ((DOMAIN_OBJECT_TYPES as readonly string[]).includes(input.objectType)) {
-      // Intercom groups and phone queues must exist in the given domain; directories get their
-      // existence check with the directories issue.
+      // Directories, intercom groups and phone queues must exist in the given domain.
       if (!domains.has(input.objectDomainId!)) issues.push({ path: 'objectDomainId', message: `no domain ${input.objectDomainId} in this company` });
       objectDomainId = input.objectDomainId!;
+      if (input.objectType === 'directory') {
+        const d = await this.repo.directoryOf(companyId, objectRef);
+        if (!d) issues.push({ path: 'objectRef', message: `no directory ${objectRef} in this company` });
+        else if (d.domainId !== objectDomainId) issues.push({ path: 'objectDomainId', message: `the directory ${d.name} is in domain ${domainName(d.domainId)}` });
+      }
       if (input.objectType === 'intercom-group' || input.objectType === 'phone-queue') {
         const t = telephony.get(objectRef);
         if (!t || t.kind !== input.objectType) issues.push({ path: 'objectRef', message: `no ${input.objectType} ${objectRef} in this company` });

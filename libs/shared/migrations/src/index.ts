@@ -7,6 +7,8 @@ import { DialingPlans1764370000000 } from './migrations/1764370000000-dialing-pl
 import { Directories1764380000000 } from './migrations/1764380000000-directories';
 import { UserSessions1764390000000 } from './migrations/1764390000000-user-sessions';
 import { UserImports1764400000000 } from './migrations/1764400000000-user-imports';
+import { DirectoryOdbc1764415000000 } from './migrations/1764415000000-directory-odbc';
+import { ContactNumberSearch1764420000000 } from './migrations/1764420000000-contact-number-search';
 import { CallLogCallerIdentity1764430000000 } from './migrations/1764430000000-call-log-caller-identity';
 
 /** The one linear migration history of the shared schema, oldest first. */
@@ -20,5 +22,7 @@ export const MIGRATIONS: Function[] = [
   Directories1764380000000,
   UserSessions1764390000000,
   UserImports1764400000000,
+  DirectoryOdbc1764415000000,
+  ContactNumberSearch1764420000000,
   CallLogCallerIdentity1764430000000,
 ];

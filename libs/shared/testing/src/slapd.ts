@@ -21,8 +21,11 @@ export interface TestSlapd {
  * A private OpenLDAP `slapd` (Debian packages slapd + ldap-utils) for one test file, on a free
  * loopback port, with the core, cosine and inetorgperson schemas and an empty suffix entry.
  * `sizeLimit` (default 1000) behaves like Active Directory's cap: an unpaged search stops there.
+ * `maxSizeMb` (default 100) is the MDB database's size cap (`maxsize`, olcDbMaxSize in cn=config):
+ * about 1 KB per directory entry is needed. `noSync` (`dbnosync`) skips the fsync of every write
+ * (bulk seeding of benchmarks; a crash loses the database, which tests never keep).
  */
-export async function startTestSlapd(opts: { suffix?: string; sizeLimit?: number } = {}): Promise<TestSlapd> {
+export async function startTestSlapd(opts: { suffix?: string; sizeLimit?: number; maxSizeMb?: number; noSync?: boolean } = {}): Promise<TestSlapd> {
   if (spawnSync('slapd', ['-VV'], { encoding: 'utf8' }).error && spawnSync('/usr/sbin/slapd', ['-VV']).error) {
     throw new Error('slapd is not installed: apt-get install slapd ldap-utils (./tws test installs them)');
   }
@@ -48,7 +51,8 @@ export async function startTestSlapd(opts: { suffix?: string; sizeLimit?: number
       `rootdn "${rootDn}"`,
       `rootpw ${rootPassword}`,
       `directory ${join(dir, 'db')}`,
-      'maxsize 104857600',
+      `maxsize ${Math.round((opts.maxSizeMb ?? 100) * 1024 * 1024)}`,
+      ...(opts.noSync ? ['dbnosync'] : []),
       // Anyone may bind; authenticated users may read; passwords only for binding.
       'access to attrs=userPassword by self write by anonymous auth by * none',
       'access to * by users read by * read',

@@ -1,0 +1,2 @@
+export * from './odbc-settings';
+export * from './odbc-connector';
