@@ -14,6 +14,7 @@ import { PARAMETERS_ENTITIES } from '@tws/parameters-data-access';
 import { ParametersAdminModule } from '@tws/parameters-feature-admin';
 import { TELEPHONY_ENTITIES } from '@tws/telephony-data-access';
 import { TelephonyAdminModule } from '@tws/telephony-feature-admin';
+import { CtiOperationsModule } from '@tws/cti-operations';
 import { DIRECTORIES_ENTITIES } from '@tws/directories-data-access';
 import { DirectoriesAdminModule, directoriesEnvSchema } from '@tws/directories-feature-admin';
 import { DirectoriesLookupModule } from '@tws/directories-feature-lookup';
@@ -24,7 +25,7 @@ bootstrapService({
   service: 'web-services',
   envSchema: baseEnvSchema.extend(secretKeyEnvSchema.shape).extend(licenceEnvSchema.shape).extend(userAuthEnvSchema.shape).extend(directoriesEnvSchema.shape).extend(userImportEnvSchema.shape),
   entities: [...TENANCY_ENTITIES, ...IDENTITY_ENTITIES, ...USER_AUTH_ENTITIES, ...LICENSING_ENTITIES, ...RIGHTS_ENTITIES, ...PARAMETERS_ENTITIES, ...TELEPHONY_ENTITIES, ...DIRECTORIES_ENTITIES],
-  imports: () => [AdminAuthModule, UserAuthModule, TenancyAdminModule, LicensingAdminModule, RightsAdminModule, ParametersAdminModule, TelephonyAdminModule, DirectoriesAdminModule, DirectoriesLookupModule, UserImportModule],
+  imports: () => [AdminAuthModule, UserAuthModule, TenancyAdminModule, LicensingAdminModule, RightsAdminModule, ParametersAdminModule, TelephonyAdminModule, CtiOperationsModule, DirectoriesAdminModule, DirectoriesLookupModule, UserImportModule],
   configure: (app) => {
     serveOpenApi(app, {
       title: 'TWS web-services',

@@ -227,6 +227,38 @@ export type LinkState = z.infer<typeof linkStateSchema>;
 export const LINK_STATE_BUCKET = 'tws_link_state';
 
 // ---------------------------------------------------------------------------------------------
+// Link ownership across instances (leases in NATS KV; docs/csta.md "Several instances")
+
+/**
+ * KV bucket of the link leases and instance presences of the link services. Keys:
+ * `<service>.link.<linkId>` (value: LinkLease) and `<service>.instance.<instanceToken>` (value:
+ * InstancePresence). Written with compare-and-set on the revision, so one instance owns a link.
+ */
+export const LINK_LEASE_BUCKET = 'tws_link_leases';
+export const linkLeaseSchema = z.object({
+  owner: z.string(),
+  service: z.string(),
+  /** Writer's clock, for people; expiry is judged on the NATS server's storage time of each entry. */
+  renewedAt: z.string(),
+  ttlMs: z.number().int().positive(),
+});
+export type LinkLease = z.infer<typeof linkLeaseSchema>;
+export const instancePresenceSchema = z.object({
+  instance: z.string(),
+  service: z.string(),
+  renewedAt: z.string(),
+  ttlMs: z.number().int().positive(),
+  /** Links this instance owns now. */
+  owned: z.array(z.string()),
+});
+export type InstancePresence = z.infer<typeof instancePresenceSchema>;
+
+/** An instance id as one NATS subject token / KV key token (dots and other signs become `_`). */
+export function instanceToken(instance: string): string {
+  return instance.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Operations (guide 10.4 provider states, 10.5 device states, 10.6 PDU traces)
 
 /** One CTI provider (PBX link) as guide 10.4 shows it, plus what helps diagnose it. */
@@ -258,10 +290,17 @@ export const providerStateSchema = z.object({
 });
 export type ProviderState = z.infer<typeof providerStateSchema>;
 
+/**
+ * Operations subjects: without an instance, one cstaservices instance answers (queue group) for
+ * its own links only; with one (`instanceToken`), that instance answers — web-services asks every
+ * live instance of the lease bucket and merges.
+ */
+const opsSubject = (op: string) => (instance?: string) => (instance ? `tws.cti.ops.${op}.${instanceToken(instance)}` : `tws.cti.ops.${op}`);
+
 export const CtiProviderStates = defineRequest(
   'CTI provider states',
   'tws.cti.ops.providers',
-  () => 'tws.cti.ops.providers',
+  opsSubject('providers'),
   z.object({ domainId: z.string().uuid().optional() }).strict(),
   replyEnvelope(z.object({ providers: z.array(providerStateSchema) })),
 );
@@ -287,7 +326,7 @@ export type DeviceState = z.infer<typeof deviceStateSchema>;
 export const CtiDeviceStates = defineRequest(
   'CTI device states',
   'tws.cti.ops.devices',
-  () => 'tws.cti.ops.devices',
+  opsSubject('devices'),
   z
     .object({
       domainId: z.string().uuid().optional(),
@@ -305,17 +344,54 @@ export const CtiDeviceStates = defineRequest(
  * to rotating files in the service's trace folder. Every cstaservices instance applies it; the
  * reply comes from the first one to answer.
  */
+export const traceFileSchema = z.object({ name: z.string(), size: z.number().int().nonnegative(), modifiedAt: z.string() });
+export type TraceFile = z.infer<typeof traceFileSchema>;
+
 export const CtiPduTrace = defineRequest(
   'CTI PDU trace',
   'tws.cti.ops.trace',
-  () => 'tws.cti.ops.trace',
+  opsSubject('trace'),
   z
     .object({
       action: z.enum(['start', 'stop', 'status']),
       /** A device number, or `*` for every device (and link-level messages). */
       device: z.string().trim().min(1).max(64).optional(),
+      /**
+       * Trace only this domain's links, into its own files (`cstaservices-pdu-<domainId>.log`), so
+       * an administrator reads only his tenants' messages. Without it: every link, one file.
+       */
+      domainId: z.string().uuid().optional(),
     })
     .strict()
     .refine((r) => r.action === 'status' || r.device !== undefined, { message: 'device: required to start or stop a trace (a number or *)', path: ['device'] }),
-  replyEnvelope(z.object({ tracing: z.array(z.string()), folder: z.string(), files: z.array(z.string()) })),
+  replyEnvelope(
+    z.object({
+      tracing: z.array(z.string()),
+      folder: z.string(),
+      files: z.array(z.string()),
+      /** The instance that answered, and its files with size and date. */
+      instance: z.string().optional(),
+      fileDetails: z.array(traceFileSchema).optional(),
+    }),
+  ),
+);
+
+/** Largest chunk of a trace file one request returns (NATS payloads stay under 1 MB in base64). */
+export const TRACE_CHUNK_MAX = 256 * 1024;
+
+/** A piece of a PDU trace file of one instance (the files stay on the instance's disk). */
+export const CtiTraceFileChunk = defineRequest(
+  'CTI trace file chunk',
+  'tws.cti.ops.trace-file.*',
+  (instance: string) => `tws.cti.ops.trace-file.${instanceToken(instance)}`,
+  z
+    .object({
+      /** As for CtiPduTrace: a domain's files, or (absent) the all-links files. */
+      domainId: z.string().uuid().optional(),
+      name: z.string().min(1).max(200),
+      offset: z.number().int().nonnegative(),
+      length: z.number().int().min(1).max(TRACE_CHUNK_MAX).default(TRACE_CHUNK_MAX),
+    })
+    .strict(),
+  replyEnvelope(z.object({ data: z.string(), size: z.number().int().nonnegative(), eof: z.boolean() })),
 );

@@ -8,6 +8,8 @@ import {
   CtiDeviceStates,
   CtiPduTrace,
   CtiProviderStates,
+  CtiTraceFileChunk,
+  LINK_LEASE_BUCKET,
   LINK_STATE_BUCKET,
   TELEPHONY_STREAM,
   TelephonyEvents,
@@ -17,24 +19,31 @@ import {
   type TelephonyEvent,
 } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
-import { RemoteError, type Messaging } from '@tws/messaging';
+import { LinkLeases, RemoteError, type Messaging } from '@tws/messaging';
 import { DatabaseService, MetricsRegistry, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import { DialingPlans, TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access';
 import type { Logger } from '@tws/logging';
 import type { CallRegistry } from './call-registry';
 import { CstaLink } from './csta-link';
+import { UaCstaServerLink } from './ua-csta-server';
 import { pbxProfile } from './pbx-profiles';
-import { PduTracer } from './pdu-trace';
+import { pduSinks, PduTracer } from './pdu-trace';
 
 /** What cstaservices reads from the environment beyond the platform's variables. */
 export const cstaServicesEnvSchema = z.object({
   /** Folder of the PDU trace files (guide 10.6); relative to the working directory. */
   TWS_CSTA_TRACE_DIR: z.string().min(1).default('var/trace/cstaservices'),
+  /**
+   * Seconds a link lease lives without renewal: when an instance dies, another one takes its
+   * links over after at most this long (renewed every third of it). docs/csta.md "Several instances".
+   */
+  TWS_LINK_LEASE_TTL_S: z.coerce.number().min(2).max(300).default(15),
 });
 
 interface LinkRunner {
   entity: CstaLinkEntity;
-  link: CstaLink;
+  /** A client of the PBX, or the server desk phones connect to (uaCSTA, guide 11.2). */
+  link: CstaLink | UaCstaServerLink;
   /** Call-command subscriptions, by device. */
   commands: Map<string, Subscription>;
   /** Devices configured beyond the link's capacity (not monitored). */
@@ -61,8 +70,15 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
   private reloading: Promise<void> = Promise.resolve();
   private readonly eventsCounter;
   private readonly tracer: PduTracer;
-  private readonly owner = `${hostname()}-${process.pid}`;
+  private readonly owner: string;
   private readonly domainNames = new Map<string, string>();
+  /** Ownership of the links among the cstaservices instances (NATS KV leases). */
+  private leases?: LinkLeases;
+  private readonly leaseTtlMs: number;
+  /** Domain-scoped PDU traces (one file set per domain, for the tenant's administrators). */
+  private readonly domainTracers = new Map<string, PduTracer>();
+  private readonly traceFolder: string;
+  private destroyed = false;
 
   constructor(
     private readonly nats: NatsService,
@@ -70,12 +86,15 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly tenancy: TenancyRepository,
     private readonly dialingPlans: DialingPlans,
     metrics: MetricsRegistry,
-    @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string; TWS_CSTA_TRACE_DIR?: string },
+    @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string; TWS_CSTA_TRACE_DIR?: string; TWS_LINK_LEASE_TTL_S?: number; TWS_INSTANCE_ID?: string },
     @Inject(TWS_LOGGER) private readonly logger: Logger,
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
     this.eventsCounter = metrics.counter('tws_csta_events_total', 'CSTA events received, by result', ['result']);
-    this.tracer = new PduTracer({ folder: config.TWS_CSTA_TRACE_DIR ?? cstaServicesEnvSchema.shape.TWS_CSTA_TRACE_DIR.parse(undefined) });
+    this.traceFolder = config.TWS_CSTA_TRACE_DIR ?? cstaServicesEnvSchema.shape.TWS_CSTA_TRACE_DIR.parse(undefined);
+    this.tracer = new PduTracer({ folder: this.traceFolder });
+    this.owner = config.TWS_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+    this.leaseTtlMs = (config.TWS_LINK_LEASE_TTL_S ?? 15) * 1000;
   }
 
   onApplicationBootstrap() {
@@ -89,12 +108,32 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
         this.messaging = m;
         await m.ensureStream(TELEPHONY_STREAM);
         this.linkStates = await m.kv(LINK_STATE_BUCKET);
+        this.leases ??= new LinkLeases({
+          kv: await m.kv(LINK_LEASE_BUCKET),
+          service: 'cstaservices',
+          instance: this.owner,
+          ttlMs: this.leaseTtlMs,
+          logger: this.logger.child({ component: 'link-leases' }),
+          onChange: () => this.scheduleReload(0),
+          // Handing a link over: stop it first (in the reload chain, which owns the runners).
+          beforeRelease: (id) =>
+            (this.reloading = this.reloading.then(async () => {
+              const runner = this.runners.get(id);
+              if (runner) await this.stopLink(runner, { keepState: true });
+            })),
+        });
         this.subscriptions.push(
           m.subscribe(ConfigChanges, ConfigChanges.pattern, () => this.scheduleReload()),
+          // Any one instance, for its own links (one instance: all of them).
           m.serve(CtiProviderStates, CtiProviderStates.subject(), (q) => this.providerStates(q.domainId), { queue: 'cstaservices' }),
           m.serve(CtiDeviceStates, CtiDeviceStates.subject(), (q) => this.deviceStates(q), { queue: 'cstaservices' }),
           // No queue group: every instance applies a trace start/stop; the first reply is returned.
-          m.serve(CtiPduTrace, CtiPduTrace.subject(), async (q) => this.pduTrace(q.action, q.device)),
+          m.serve(CtiPduTrace, CtiPduTrace.subject(), async (q) => this.pduTrace(q.action, q.device, q.domainId)),
+          // This instance by name (web-services asks every live instance and merges).
+          m.serve(CtiProviderStates, CtiProviderStates.subject(this.owner), (q) => this.providerStates(q.domainId)),
+          m.serve(CtiDeviceStates, CtiDeviceStates.subject(this.owner), (q) => this.deviceStates(q)),
+          m.serve(CtiPduTrace, CtiPduTrace.subject(this.owner), async (q) => this.pduTrace(q.action, q.device, q.domainId)),
+          m.serve(CtiTraceFileChunk, CtiTraceFileChunk.subject(this.owner), async (q) => this.traceFileChunk(q)),
         );
         break;
       } catch (e) {
@@ -102,10 +141,12 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
         await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
       }
     }
+    this.leases!.start();
     this.scheduleReload(0);
   }
 
   private scheduleReload(delayMs = 300) {
+    if (this.destroyed) return;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloading = this.reloading.then(() => this.reload()).catch((e) => this.logger.error({ err: e }, 'reloading CSTA links failed'));
@@ -114,13 +155,18 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Brings running links and monitored devices in line with the database. */
   async reload(): Promise<void> {
-    const links = (await this.tenancy.listCstaLinks()).filter((l) => l.enabled);
+    const enabled = (await this.tenancy.listCstaLinks()).filter((l) => l.enabled);
+    // Every enabled link needs a driver; this instance drives those whose lease it holds.
+    this.leases?.setWanted(enabled.map((l) => l.id));
+    const links = this.leases ? enabled.filter((l) => this.leases!.owns(l.id)) : enabled;
+    const configured = new Set(enabled.map((l) => l.id));
     const wanted = new Map(links.map((l) => [l.id, l]));
     const carried = new Map<string, CallRegistry>();
     for (const [id, runner] of this.runners) {
       const l = wanted.get(id);
       if (!l || l.updatedAt.getTime() !== runner.entity.updatedAt.getTime()) {
-        await this.stopLink(runner);
+        // A link another instance now drives keeps its published state (the new owner's).
+        await this.stopLink(runner, { keepState: configured.has(id) && !l });
         // A changed link starts again with what it knew of its calls, reconciled at the first snapshot.
         if (l) carried.set(id, runner.link.calls);
       }
@@ -148,7 +194,7 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
       );
     }
     const runner: LinkRunner = { entity, link: undefined as unknown as CstaLink, commands: new Map(), overCapacity: 0, publishChain: Promise.resolve(), closed: false };
-    runner.link = new CstaLink({
+    runner.link = new (profile.transport === 'uacstaServer' ? UaCstaServerLink : CstaLink)({
       linkId: entity.id,
       domainId: entity.domainId,
       host: entity.host,
@@ -163,17 +209,17 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
       ...(calls ? { calls } : {}),
     });
     this.runners.set(entity.id, runner);
-    if (this.tracer.active) runner.link.traceTo(this.tracer);
+    runner.link.traceTo(this.traceSinkFor(entity.domainId));
     runner.link.start();
     this.logger.info({ linkId: entity.id, name: entity.name, pbx: runner.link.client.where, pbxType: entity.pbxType }, 'CSTA link starting');
   }
 
-  private async stopLink(runner: LinkRunner) {
+  private async stopLink(runner: LinkRunner, opts: { keepState?: boolean } = {}) {
     runner.closed = true;
     this.runners.delete(runner.entity.id);
     for (const s of runner.commands.values()) s.unsubscribe();
     await runner.link.close();
-    await this.linkStates?.delete(runner.entity.id).catch(() => undefined);
+    if (!opts.keepState) await this.linkStates?.delete(runner.entity.id).catch(() => undefined);
     this.logger.info({ linkId: runner.entity.id }, 'CSTA link stopped');
   }
 
@@ -330,7 +376,8 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
           linkId: r.entity.id,
           provider: r.entity.host,
           state: d.monitored && r.link.client.state === 'up' ? 'connected' : 'disconnected',
-          type: 'cti',
+          // Guide 10.5 "Type": desk phones monitored over their own SIP dialog are SIPCTI.
+          type: r.link instanceof UaCstaServerLink ? 'sipcti' : 'cti',
           ...(d.crossRefId ? { monitorCrossRefId: d.crossRefId } : {}),
           ...(d.reason ? { reason: d.reason } : {}),
           activeCalls: d.activeCalls,
@@ -341,23 +388,58 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     return { devices, truncated };
   }
 
-  async pduTrace(action: 'start' | 'stop' | 'status', device?: string): Promise<{ tracing: string[]; folder: string; files: string[] }> {
+  /**
+   * Start, stop or read a PDU trace: of every link (no domain; file `cstaservices-pdu.log`) or of
+   * one domain's links (file `cstaservices-pdu-<domainId>.log`, what its administrators download).
+   */
+  async pduTrace(
+    action: 'start' | 'stop' | 'status',
+    device?: string,
+    domainId?: string,
+  ): Promise<{ tracing: string[]; folder: string; files: string[]; instance: string; fileDetails: { name: string; size: number; modifiedAt: string }[] }> {
+    const tracer = domainId ? this.domainTracer(domainId) : this.tracer;
     if (action !== 'status') {
       if (!device) throw new RemoteError('bad_request', 'device: required to start or stop a trace (a number or *)');
-      if (action === 'start') this.tracer.start(device);
-      else this.tracer.stop(device);
-      for (const r of this.runners.values()) r.link.traceTo(this.tracer.active ? this.tracer : undefined);
-      this.tracer.flush();
-      this.logger.warn({ action, device, folder: this.tracer.folder }, `PDU trace ${action === 'start' ? 'started' : 'stopped'}`);
+      if (action === 'start') tracer.start(device);
+      else tracer.stop(device);
+      for (const r of this.runners.values()) r.link.traceTo(this.traceSinkFor(r.entity.domainId));
+      tracer.flush();
+      this.logger.warn({ action, device, domainId, folder: tracer.folder }, `PDU trace ${action === 'start' ? 'started' : 'stopped'}`);
     }
-    return { tracing: this.tracer.tracing, folder: this.tracer.folder, files: this.tracer.files() };
+    return { tracing: tracer.tracing, folder: tracer.folder, files: tracer.files(), instance: this.owner, fileDetails: tracer.fileDetails() };
+  }
+
+  /** A piece of one of this instance's trace files, for the download through web-services. */
+  async traceFileChunk(q: { domainId?: string; name: string; offset: number; length: number }): Promise<{ data: string; size: number; eof: boolean }> {
+    const tracer = q.domainId ? this.domainTracer(q.domainId) : this.tracer;
+    const chunk = tracer.readChunk(q.name, q.offset, q.length);
+    if (!chunk) throw new RemoteError('not_found', `no trace file ${q.name} on ${this.owner}`);
+    return { data: chunk.data.toString('base64'), size: chunk.size, eof: chunk.eof };
+  }
+
+  private domainTracer(domainId: string): PduTracer {
+    let t = this.domainTracers.get(domainId);
+    if (!t) {
+      t = new PduTracer({ folder: this.traceFolder, fileName: `cstaservices-pdu-${domainId}.log` });
+      this.domainTracers.set(domainId, t);
+    }
+    return t;
+  }
+
+  private traceSinkFor(domainId: string) {
+    return pduSinks(this.tracer, this.domainTracers.get(domainId));
   }
 
   async onModuleDestroy() {
+    this.destroyed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     for (const s of this.subscriptions) s.unsubscribe();
+    await this.reloading.catch(() => undefined);
     await Promise.all([...this.runners.values()].map((r) => this.stopLink(r)));
+    // Graceful: the leases go at once, so another instance takes the links over right away.
+    await this.leases?.stop().catch((e) => this.logger.warn({ err: (e as Error).message }, 'cannot release the link leases'));
     this.tracer.flush();
+    for (const t of this.domainTracers.values()) t.flush();
   }
 }
 

@@ -5,8 +5,9 @@ import { RemoteError } from '@tws/messaging';
 import { CallRegistry } from './call-registry';
 import { CstaClient, CstaRequestError, CstaUnavailableError, type CstaClientOptions, type CstaPdu } from './csta-client';
 import { CSTA_FORWARDING_TYPE, forwardingTypeFromCsta, linkStateEvent, resyncEvent, translateCstaEvent } from './csta-translation';
+import type { CstaTransport } from './csta-transport';
 import type { PbxProfile } from './pbx-profiles';
-import type { PduTracer } from './pdu-trace';
+import type { PduSink } from './pdu-trace';
 
 export interface CstaLinkOptions {
   linkId: string;
@@ -32,6 +33,10 @@ export interface CstaLinkOptions {
    * are reconciled with the first snapshots, so none stays open.
    */
   calls?: CallRegistry;
+  /** The connection carrying the CSTA, when not a TCP client of `host:port` (desk-phone server mode). */
+  transport?: CstaTransport;
+  /** `device` of this link's linkState events (default `~link`; a phone's number in server mode). */
+  linkEventDevice?: string;
   /** Overrides of the client's timing (tests). */
   client?: Partial<Pick<CstaClientOptions, 'backoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'sessionDurationS' | 'heartbeatS' | 'connectTimeoutMs'>>;
   now?: () => number;
@@ -70,7 +75,7 @@ const EARLY_EVENT_LIMIT = 1000;
  * `resynchronized`, dated when the loss was detected) — and a `linkState` up event follows.
  */
 export class CstaLink {
-  readonly client: CstaClient;
+  readonly client: CstaTransport;
   readonly calls: CallRegistry;
   readonly stats: CstaLinkStats = { events: 0, unknownMonitor: 0, frameErrors: 0, earlyEvents: 0, recoveries: 0, resyncEvents: 0 };
   private readonly devices = new Map<string, MonitoredDevice>();
@@ -85,13 +90,13 @@ export class CstaLink {
   private closed = false;
   /** Resolves when the current recovery (re-monitor + resync) is over. */
   recovered: Promise<void> = Promise.resolve();
-  private tracer?: PduTracer;
+  private tracer?: PduSink;
   private readonly onPdu = (p: CstaPdu) => this.trace(p);
 
   constructor(private readonly options: CstaLinkOptions) {
     const now = options.now ?? Date.now;
     this.calls = options.calls ?? new CallRegistry(options.linkId, now);
-    this.client = new CstaClient({
+    this.client = options.transport ?? new CstaClient({
       host: options.host,
       port: options.port,
       username: options.username,
@@ -130,7 +135,7 @@ export class CstaLink {
   }
 
   /** Sends this link's PDUs to `tracer` (or stops, with undefined). */
-  traceTo(tracer: PduTracer | undefined): void {
+  traceTo(tracer: PduSink | undefined): void {
     this.client.off('pdu', this.onPdu);
     this.tracer = tracer;
     if (tracer) this.client.on('pdu', this.onPdu);

@@ -146,13 +146,19 @@ export function resyncEvent(o: ResyncOutput, ctx: Omit<TranslationContext, 'call
 }
 
 /** A `linkState` event (device `~link`). */
-export function linkStateEvent(link: { linkId: string; domainId: string }, up: boolean, monitoredDevices: number, at: Date, reason?: string): TelephonyEvent {
+export function linkStateEvent(
+  link: { linkId: string; domainId: string; /** Desk-phone server mode: the phone whose uaCSTA dialog this is. */ linkEventDevice?: string },
+  up: boolean,
+  monitoredDevices: number,
+  at: Date,
+  reason?: string,
+): TelephonyEvent {
   return compact({
     eventId: randomUUID(),
     kind: 'linkState',
     linkId: link.linkId,
     domainId: link.domainId,
-    device: LINK_EVENT_DEVICE,
+    device: link.linkEventDevice ?? LINK_EVENT_DEVICE,
     linkUp: up,
     monitoredDevices,
     reason: reason?.slice(0, 500),

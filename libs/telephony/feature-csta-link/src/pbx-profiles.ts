@@ -3,14 +3,21 @@ import type { CstaSessionStyle } from './csta-client';
 
 /**
  * What cstaservices knows of each PBX type of the administration (guide 4.1.2): how to talk to
- * it. Only CSTA XML over TCP (ECMA-323 with the 8-byte header) is implemented; for the other
- * types the link still tries it, and says so in the log and in the provider state.
+ * it. Implemented: CSTA XML over TCP (ECMA-323 with the 8-byte header) as a client of the PBX,
+ * and uaCSTA over SIP/TCP as a server the desk phones connect to (guide 11.2); for the other
+ * types the link still tries CSTA XML over TCP, and says so in the log and in the provider state.
  */
 export interface PbxProfile {
   sessionStyle: CstaSessionStyle;
   edition: CstaEdition;
   /** switchDriven: the switch's SystemStatus period as documented (s). */
   heartbeatS?: number;
+  /**
+   * `tcpClient` (default): cstaservices connects to the PBX at the link's host:port;
+   * `uacstaServer`: cstaservices listens on the link's port and each desk phone registers its CTI
+   * identity, then carries CSTA in SIP INFO (ECMA TR/87 uaCSTA).
+   */
+  transport?: 'tcpClient' | 'uacstaServer';
   /** What the PBX really speaks, when that is not implemented yet (undefined: implemented). */
   unsupported?: string;
 }
@@ -27,10 +34,11 @@ export const PBX_PROFILES: Readonly<Record<string, PbxProfile>> = {
   Cisco: { ...XML_ECMA354, unsupported: 'Cisco CTI (JTAPI/CTIQBE), not CSTA' },
   'Cisco CME': { ...XML_ECMA354, unsupported: 'Cisco CME CSTA over SIP (uaCSTA)' },
   Mitel: { ...XML_ECMA354, unsupported: 'Mitel MiVoice CSTA — unverified' },
-  'snom DEVICE': { ...XML_ECMA354, edition: 'ed5', unsupported: 'uaCSTA over SIP, the phone connecting to the suite (desk-phone server mode)' },
+  // Desk phones (guide 11.2): the phone registers "66-<account>" on the link's port over SIP/TCP.
+  'snom DEVICE': { sessionStyle: 'ecma354', edition: 'ed3', transport: 'uacstaServer' },
   'snom ONE': { ...XML_ECMA354, edition: 'ed5', unsupported: 'uaCSTA over SIP' },
-  Yealink: { ...XML_ECMA354, edition: 'ed3', unsupported: 'uaCSTA over SIP, the phone connecting to the suite (desk-phone server mode)' },
-  'UA CSTA ed3': { ...XML_ECMA354, edition: 'ed3', unsupported: 'uaCSTA over SIP' },
+  Yealink: { sessionStyle: 'ecma354', edition: 'ed3', transport: 'uacstaServer' },
+  'UA CSTA ed3': { sessionStyle: 'ecma354', edition: 'ed3', transport: 'uacstaServer' },
   Aastra: { ...XML_ECMA354, unsupported: 'Aastra/Mitel A5000 speaks VTI-XML (vtixmlservices)' },
 };
 

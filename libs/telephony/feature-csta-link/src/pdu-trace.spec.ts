@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PduTracer } from './pdu-trace';
+import { pduSinks, PduTracer } from './pdu-trace';
 
 describe('PduTracer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tws-pdu-'));
@@ -44,5 +44,36 @@ describe('PduTracer', () => {
     assert.match(readFileSync(join(dir, 'b', 'cstaservices-pdu.log'), 'utf8'), /n="11"/);
     assert.match(readFileSync(join(dir, 'b', 'cstaservices-pdu.log.1'), 'utf8'), /n="10"/);
     for (const f of sut.files()) assert.ok(readFileSync(join(dir, 'b', f)).length <= 200, f);
+  });
+  test('reads a listed file in chunks, refuses any other name, and lists sizes', () => {
+    const sut = new PduTracer({ folder: join(dir, 'c'), fileName: 'cstaservices-pdu-d1.log' });
+    sut.start('*');
+    sut.record(line('4001', '<A/>'));
+    sut.record(line('4002', '<B/>'));
+    sut.flush();
+    const whole = readFileSync(join(dir, 'c', 'cstaservices-pdu-d1.log'));
+
+    const first = sut.readChunk('cstaservices-pdu-d1.log', 0, 10)!;
+    const rest = sut.readChunk('cstaservices-pdu-d1.log', 10, 10_000)!;
+    assert.deepEqual([first.size, first.eof, rest.eof], [whole.length, false, true]);
+    assert.equal(Buffer.concat([first.data, rest.data]).toString(), whole.toString());
+    assert.equal(sut.readChunk('../b/cstaservices-pdu.log', 0, 10), undefined);
+    assert.equal(sut.readChunk('cstaservices-pdu.log', 0, 10), undefined, "another tracer's file");
+    assert.deepEqual(sut.fileDetails().map((f) => [f.name, f.size]), [['cstaservices-pdu-d1.log', whole.length]]);
+  });
+
+  test('pduSinks: a message goes to every active tracer that wants it', () => {
+    const all = new PduTracer({ folder: join(dir, 'd'), fileName: 'all.log' });
+    const domain = new PduTracer({ folder: join(dir, 'd'), fileName: 'domain.log' });
+    assert.equal(pduSinks(all, domain), undefined, 'nothing traced: no sink');
+    domain.start('4001');
+    assert.equal(pduSinks(all, domain), domain);
+    all.start('*');
+    const sut = pduSinks(all, domain)!;
+    sut.record(line('4001', '<A/>'));
+    sut.record(line('4002', '<B/>'));
+    sut.flush();
+    assert.equal(readFileSync(join(dir, 'd', 'all.log'), 'utf8').trim().split('\n').length, 2);
+    assert.equal(readFileSync(join(dir, 'd', 'domain.log'), 'utf8').trim().split('\n').length, 1);
   });
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface PduTraceOptions {
@@ -19,6 +19,26 @@ export interface PduTraceLine {
   invokeId: string;
   device?: string;
   xml: string;
+}
+
+/** Where a link sends its PDUs: one tracer, or several (`pduSinks`). */
+export interface PduSink {
+  readonly active: boolean;
+  record(line: PduTraceLine): void;
+  flush(): void;
+}
+
+/** Several tracers as one sink (e.g. the all-links trace and the link's domain trace). */
+export function pduSinks(...tracers: (PduTracer | undefined)[]): PduSink | undefined {
+  const list = tracers.filter((t): t is PduTracer => t !== undefined && t.active);
+  if (list.length <= 1) return list[0];
+  return {
+    get active() {
+      return list.some((t) => t.active);
+    },
+    record: (line) => list.forEach((t) => t.record(line)),
+    flush: () => list.forEach((t) => t.flush()),
+  };
 }
 
 /**
@@ -102,6 +122,37 @@ export class PduTracer {
     return readdirSync(this.folder)
       .filter((f) => f === base || (f.startsWith(`${base}.`) && /^\d+$/.test(f.slice(base.length + 1))))
       .sort((a, b) => rank(a, base) - rank(b, base));
+  }
+
+  /** The trace files with size and date, newest first. */
+  fileDetails(): { name: string; size: number; modifiedAt: string }[] {
+    this.flush();
+    return this.files().flatMap((name) => {
+      try {
+        const st = statSync(join(this.folder, name));
+        return [{ name, size: st.size, modifiedAt: st.mtime.toISOString() }];
+      } catch {
+        return []; // rotated away meanwhile
+      }
+    });
+  }
+
+  /**
+   * `length` bytes of trace file `name` from `offset` (only a name `files()` lists: nothing
+   * outside the folder is ever read). Undefined when there is no such file.
+   */
+  readChunk(name: string, offset: number, length: number): { data: Buffer; size: number; eof: boolean } | undefined {
+    this.flush();
+    if (!this.files().includes(name)) return undefined;
+    const fd = openSync(join(this.folder, name), 'r');
+    try {
+      const size = statSync(join(this.folder, name)).size;
+      const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+      const n = buf.length ? readSync(fd, buf, 0, buf.length, offset) : 0;
+      return { data: buf.subarray(0, n), size, eof: offset + n >= size };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private rotate(path: string): void {

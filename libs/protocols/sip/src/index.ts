@@ -1,0 +1,2 @@
+export * from './sip-message';
+export * from './sip-framer';
