@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICE_NAMES, ServiceControl, type ServiceState } from '@tws/contracts';
+import { CtiProviderStates, SERVICE_NAMES, ServiceControl, type ServiceState } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
 import { Messaging, RemoteError } from '@tws/messaging';
 import { freePort, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
@@ -119,6 +119,24 @@ describe('supervisor: the suite on one host, in demo mode', () => {
       return s.state === 'running' && s.pid !== victim.pid ? s : undefined;
     }, 30_000, 200);
     assert.equal(back.restarts, 1);
+  });
+
+  test('cstaservices killed hard comes back under the same instance id and drives the demo link again', async () => {
+    // A stable TWS_INSTANCE_ID per service: the restarted process is the owner of its link leases.
+    const owner = `${hostname()}-cstaservices`;
+    const providers = async () => ((await messaging.request(CtiProviderStates, [], {})) as { providers: { owner?: string; connected: boolean }[] }).providers;
+    await waitFor('the demo link up', async () => (await providers()).some((p) => p.connected && p.owner === owner), 30_000, 200);
+    const victim = (await status()).find((s) => s.service === 'cstaservices')!;
+    process.kill(victim.pid!, 'SIGKILL');
+    await waitFor('cstaservices restarted', async () => {
+      const s = (await status()).find((x) => x.service === 'cstaservices')!;
+      return s.state === 'running' && s.pid !== victim.pid;
+    }, 30_000, 200);
+    const back = await waitFor('the demo link up again, driven by the restarted process', async () => {
+      const p = await providers().catch(() => []);
+      return p.find((x) => x.connected);
+    }, 60_000, 200);
+    assert.equal(back.owner, owner);
   });
 
   test('control requests that make no sense are refused clearly', async () => {

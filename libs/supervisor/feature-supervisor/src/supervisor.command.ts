@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, parseConfig, baseEnvSchema } from '@tws/config';
 import { SERVICE_NAMES, SERVICES, type ServiceName } from '@tws/contracts';
@@ -137,6 +138,9 @@ function childEnv(name: ServiceName, port: number, infra: Infrastructure, env: S
     NATS_URL: infra.natsUrl,
     HTTP_PORT: String(port),
     LOG_LEVEL: env.LOG_LEVEL,
+    // Stable across restarts: a cstaservices restarted after a crash takes its own link leases
+    // back at once instead of waiting for them to expire (docs/csta.md "Several instances").
+    TWS_INSTANCE_ID: `${process.env['TWS_INSTANCE_ID'] ?? hostname()}-${name}`,
     ...(SERVICES[name].needsSecretKey ? { TWS_SECRET_KEY: infra.secretKey } : {}),
   };
 }
