@@ -306,6 +306,10 @@ describe('groups, authorizations and effective rights', () => {
   test('a change is seen at once by the next query, here and on the other instance', async () => {
     const onOther = async (user: string, objectType: string, objectRef: string) =>
       (await ok(call('GET', `${rightsOf(user)}/check?objectType=${objectType}&objectRef=${objectRef}`, undefined, root, port2))).allowed as boolean;
+    // The instance that made the change (over NATS, a check may reach either instance: the other
+    // one learns of the change through the announcement, a moment later).
+    const here = async (user: string, objectType: string, objectRef: string) =>
+      (await ok(call('GET', `${rightsOf(user)}/check?objectType=${objectType}&objectRef=${objectRef}`))).allowed as boolean;
     // Warm both caches.
     assert.equal((await check(id['bob']!, 'call-log', id['dave']!)).allowed, true);
     assert.equal(await onOther('bob', 'call-log', id['dave']!), true);
@@ -319,7 +323,7 @@ describe('groups, authorizations and effective rights', () => {
     // Membership: bob leaves Commerce, so loses its phone queue.
     assert.equal(await onOther('bob', 'phone-queue', id['queue']!), true);
     await ok(call('POST', `${groups('paris')}/${id['commerce']}/members/remove`, { userIds: [id['bob']] }));
-    assert.equal((await check(id['bob']!, 'phone-queue', id['queue']!)).allowed, false);
+    assert.equal(await here('bob', 'phone-queue', id['queue']!), false, 'this instance: at once');
     await waitFor('the other instance to see bob left Commerce', async () => !(await onOther('bob', 'phone-queue', id['queue']!)));
 
     // Bulk revoke: all or nothing.
@@ -327,9 +331,10 @@ describe('groups, authorizations and effective rights', () => {
     const unknown = await call('POST', `${authz()}/revoke`, { ids: [...mine, randomUUID()] });
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.details[0].path, `ids.${mine.length}`);
-    assert.equal((await check(id['alice']!, 'intercom-group', id['intercom']!)).allowed, true, 'nothing revoked');
+    assert.equal(await here('alice', 'intercom-group', id['intercom']!), true, 'nothing revoked');
     assert.deepEqual((await ok(call('POST', `${authz()}/revoke`, { ids: mine }))).revoked, mine);
-    assert.equal((await check(id['alice']!, 'intercom-group', id['intercom']!)).allowed, false);
+    assert.equal(await here('alice', 'intercom-group', id['intercom']!), false, 'this instance: at once');
+    await waitFor('every instance to see the revocation', async () => !(await check(id['alice']!, 'intercom-group', id['intercom']!)).allowed && !(await onOther('alice', 'intercom-group', id['intercom']!)));
   });
 
   test('deleting a group takes its memberships and authorizations with it, freeing licences', async () => {
@@ -338,7 +343,8 @@ describe('groups, authorizations and effective rights', () => {
     await ok(call('DELETE', `${groups('paris')}/${id['commerce']}`), 204);
     assert.equal(await count(`SELECT count(*) AS n FROM "authorization" WHERE subject_id = $1 OR object_ref = $1::text`, [id['commerce']]), 0);
     assert.equal(await count('SELECT count(*) AS n FROM group_member WHERE group_id = $1', [id['commerce']]), 0);
-    assert.deepEqual((await query(id['erin']!, 'calendar')).rights.calendar, [], 'erin no longer sees the calendars of Commerce');
+    // Over NATS either instance may answer: the other one within a moment.
+    await waitFor('erin no longer sees the calendars of Commerce', async () => ((await query(id['erin']!, 'calendar')).rights.calendar ?? []).length === 0);
     assert.equal((await call('GET', `${groups('paris')}/${id['commerce']}`)).status, 404);
     const audit = await ok(call('GET', '/api/admin/v1/audit-log?limit=200'));
     const entry = audit.find((e: { entity: string; action: string; entityId: string }) => e.entity === 'group' && e.action === 'delete' && e.entityId === id['commerce']);
