@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { waitFor } from './helpers';
 
 /** Root of the repository (folder holding nx.json), found from the running file. */
@@ -59,10 +59,13 @@ export function startProcess(name: string, script: string, env: Record<string, s
 }
 
 /**
- * Runs a built app. `distRoot` defaults to the repository's `dist/`; a test built elsewhere
- * passes its own (e.g. `resolve(__dirname, '../..')` from a file in `<dist>/test/<folder>/`).
+ * The build this library was compiled into (`<dist>/libs/shared/testing/src/` → `<dist>`): the
+ * repository's `dist/`, or a private build folder, whose apps the tests then run.
  */
-export function startService(app: string, env: Record<string, string>, distRoot = join(repoRoot(), 'dist')): ServiceProcess {
+export const OWN_DIST_ROOT = resolve(__dirname, '../../../..');
+
+/** Runs a built app, by default of the build the calling test belongs to (OWN_DIST_ROOT). */
+export function startService(app: string, env: Record<string, string>, distRoot = OWN_DIST_ROOT): ServiceProcess {
   return startProcess(app, relative(repoRoot(), join(distRoot, 'apps', app, 'src', 'main.js')), env);
 }
 
