@@ -18,6 +18,7 @@ import {
   type CstaResponseTo,
   type KnownCstaMessage,
 } from '@tws/csta';
+import { Backoff } from '@tws/link-framework';
 import type { Logger } from '@tws/logging';
 
 /**
@@ -120,7 +121,7 @@ export class CstaClient extends EventEmitter {
   /** Observed SystemStatus period (ms); 0 until two heartbeats were seen. */
   private observedHeartbeatMs = 0;
   private reconnectTimer?: NodeJS.Timeout;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private closed = false;
   private sessionId?: string;
   state: CstaClientState = 'down';
@@ -131,6 +132,7 @@ export class CstaClient extends EventEmitter {
 
   constructor(private readonly opts: CstaClientOptions) {
     super();
+    this.backoff = new Backoff({ initialMs: opts.backoffMs ?? 500, maxMs: opts.maxBackoffMs ?? 30_000 });
     this.decoder = new CstaFrameDecoder({
       onError: (e) => {
         this.opts.logger.warn({ link: this.where, err: e.message }, 'dropped a bad CSTA frame');
@@ -223,8 +225,7 @@ export class CstaClient extends EventEmitter {
         this.setState('down');
         return;
       }
-      const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, (this.opts.backoffMs ?? 500) * 2 ** Math.min(this.attempt, 10));
-      this.attempt++;
+      const delay = this.backoff.next();
       this.setState('down', this.lastError ?? 'connection closed');
       this.opts.logger.warn({ link: this.where, err: this.lastError, retryInMs: delay }, 'CSTA link down, reconnecting');
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
@@ -268,7 +269,7 @@ export class CstaClient extends EventEmitter {
   }
 
   private becomeUp() {
-    this.attempt = 0;
+    this.backoff.reset();
     this.lastError = undefined;
     this.upSince = new Date();
     this.setState('up');

@@ -1,5 +1,6 @@
 import { isCstaEvent, type ConnectionId, type CstaEvent, type LocalConnectionState } from '@tws/csta';
 import type { CallCommand, CallCommandResult, ForwardingState, TelephonyEvent } from '@tws/contracts';
+import type { LinkDriver, PduSink } from '@tws/link-framework';
 import type { Logger } from '@tws/logging';
 import { RemoteError } from '@tws/messaging';
 import { CallRegistry } from './call-registry';
@@ -7,7 +8,6 @@ import { CstaClient, CstaRequestError, CstaUnavailableError, type CstaClientOpti
 import { CSTA_FORWARDING_TYPE, forwardingTypeFromCsta, linkStateEvent, resyncEvent, translateCstaEvent } from './csta-translation';
 import type { CstaTransport } from './csta-transport';
 import type { PbxProfile } from './pbx-profiles';
-import type { PduSink } from './pdu-trace';
 
 export interface CstaLinkOptions {
   linkId: string;
@@ -66,15 +66,17 @@ const EARLY_EVENT_LIMIT = 1000;
 
 /**
  * One CSTA link, without NATS or a database: the client, the monitored devices, the call
- * registry, recovery after a link loss, and call commands. cstaservices' manager owns one per
- * link and publishes what `onEvents` yields; tests and benchmarks drive it directly.
+ * registry, recovery after a link loss, and call commands: the CSTA `LinkDriver` of the link
+ * framework, whose runtime (in cstaservices' manager) owns one per link and publishes what
+ * `onEvents` yields; tests and benchmarks drive it directly.
  *
  * Recovery: when the link comes back, every device is monitored again, then SnapshotDevice of
  * each device is compared with the calls known before the loss — calls that ended meanwhile get
  * a `callCleared`, calls whose state moved get `established`/`held`/`retrieved` (cause
  * `resynchronized`, dated when the loss was detected) — and a `linkState` up event follows.
  */
-export class CstaLink {
+export class CstaLink implements LinkDriver {
+  readonly deviceType = 'cti';
   readonly client: CstaTransport;
   readonly calls: CallRegistry;
   readonly stats: CstaLinkStats = { events: 0, unknownMonitor: 0, frameErrors: 0, earlyEvents: 0, recoveries: 0, resyncEvents: 0 };
@@ -121,6 +123,16 @@ export class CstaLink {
 
   get linkId(): string {
     return this.options.linkId;
+  }
+
+  /** LinkDriver: where the CSTA comes from, for logs. */
+  get where(): string {
+    return this.client.where;
+  }
+
+  /** LinkDriver: what a restarted link takes over (the calls known, reconciled at the first snapshot). */
+  carry(): CallRegistry {
+    return this.calls;
   }
 
   start(): void {

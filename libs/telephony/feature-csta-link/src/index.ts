@@ -5,7 +5,6 @@ export * from './csta-link.manager';
 export * from './csta-link.module';
 export * from './call-registry';
 export * from './pbx-profiles';
-export * from './pdu-trace';
 export * from './csta-transport';
 export * from './ua-csta-dialog';
 export * from './ua-csta-server';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CallCommand, CallCommandResult } from '@tws/contracts';
 import { RemoteError } from '@tws/messaging';
+import { Backoff, type LinkDriver } from '@tws/link-framework';
 import {
   describeSip,
   parseNameAddr,
@@ -106,14 +107,16 @@ function hostForUri(address: string): string {
  * Unknown identities get 404, other users than a CTI identity 403; no digest challenge (the
  * phone's `csta_challenge` off): the identity is trusted like the PBX link of client mode.
  */
-export class UaCstaServerLink {
+export class UaCstaServerLink implements LinkDriver {
+  /** Guide 10.5 "Type": desk phones monitored over their own SIP dialog. */
+  readonly deviceType = 'sipcti';
   /** One registry for all phones: call ids are qualified by device (see UaCstaDialog). */
   readonly calls: CallRegistry;
   private readonly phones = new Map<string, Phone>();
   private readonly connections = new Set<SipConnection>();
   private server?: Server;
   private closed = false;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private retryTimer?: NodeJS.Timeout;
   private tracer?: Parameters<CstaLink['traceTo']>[0];
   private listenState: CstaClientState = 'down';
@@ -127,10 +130,21 @@ export class UaCstaServerLink {
 
   constructor(private readonly options: UaCstaServerLinkOptions) {
     this.calls = options.calls ?? new CallRegistry(options.linkId, options.now);
+    this.backoff = new Backoff({ initialMs: options.backoffMs ?? 1000, maxMs: 30_000 });
   }
 
   get linkId(): string {
     return this.options.linkId;
+  }
+
+  /** LinkDriver: where the phones connect, for logs. */
+  get where(): string {
+    return this.client.where;
+  }
+
+  /** LinkDriver: what a restarted link takes over (the calls known). */
+  carry(): CallRegistry {
+    return this.calls;
   }
 
   /** The listener, as the manager reads a client. */
@@ -166,12 +180,12 @@ export class UaCstaServerLink {
       }
       this.lastError = `cannot listen on ${host}:${this.options.port}: ${e.message}`;
       this.setListenState('down');
-      const delay = Math.min(30_000, (this.options.backoffMs ?? 1000) * 2 ** Math.min(this.attempt++, 10));
+      const delay = this.backoff.next();
       this.options.logger.error({ linkId: this.linkId, err: this.lastError, retryInMs: delay }, 'uaCSTA server cannot listen');
       this.retryTimer = setTimeout(() => this.listen(host), delay);
     });
     server.listen(this.options.port, host, () => {
-      this.attempt = 0;
+      this.backoff.reset();
       this.lastError = undefined;
       this.upSince = new Date();
       this.setListenState('up');

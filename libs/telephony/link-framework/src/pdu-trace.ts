@@ -8,7 +8,7 @@ export interface PduTraceOptions {
   maxFileBytes?: number;
   /** Rotated files kept: `<name>.1` (newest) … `<name>.<maxFiles>`; older ones are deleted. */
   maxFiles?: number;
-  /** File name of the current file. */
+  /** File name of the current file (default `pdu.log`; the link runtime names it after its service). */
   fileName?: string;
 }
 
@@ -42,8 +42,9 @@ export function pduSinks(...tracers: (PduTracer | undefined)[]): PduSink | undef
 }
 
 /**
- * PDU traces (guide 10.6): the CSTA messages of chosen devices (or `*`, all of them) written as
- * one line each — time, link, direction, invoke id, device, XML — to a file that rotates by size.
+ * PDU traces (guide 10.6): the protocol messages (CSTA, VTI-XML) of chosen devices (or `*`, all of
+ * them) written as one line each — time, link, direction, invoke id, device, XML — to a file that
+ * rotates by size.
  * Passwords are blanked. Writing is batched per event-loop turn so a busy link is not slowed by
  * one system call per message.
  */
@@ -59,7 +60,7 @@ export class PduTracer {
 
   constructor(options: PduTraceOptions) {
     this.folder = resolve(options.folder);
-    this.file = options.fileName ?? 'cstaservices-pdu.log';
+    this.file = options.fileName ?? 'pdu.log';
     this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
     this.maxFiles = options.maxFiles ?? 9;
   }

@@ -21,7 +21,7 @@ describe('PduTracer', () => {
     sut.record(line(undefined, '<StartApplicationSession><password>s3cret</password></StartApplicationSession>'));
     sut.flush();
 
-    const text = readFileSync(join(dir, 'a', 'cstaservices-pdu.log'), 'utf8');
+    const text = readFileSync(join(dir, 'a', 'pdu.log'), 'utf8');
     assert.equal(
       text,
       '1970-01-01T00:00:00.000Z L1 IN  9999 4001 <DeliveredEvent> <x>1</x> </DeliveredEvent>\n' +
@@ -40,9 +40,9 @@ describe('PduTracer', () => {
       sut.flush();
     }
 
-    assert.deepEqual(sut.files(), ['cstaservices-pdu.log', 'cstaservices-pdu.log.1', 'cstaservices-pdu.log.2']);
-    assert.match(readFileSync(join(dir, 'b', 'cstaservices-pdu.log'), 'utf8'), /n="11"/);
-    assert.match(readFileSync(join(dir, 'b', 'cstaservices-pdu.log.1'), 'utf8'), /n="10"/);
+    assert.deepEqual(sut.files(), ['pdu.log', 'pdu.log.1', 'pdu.log.2']);
+    assert.match(readFileSync(join(dir, 'b', 'pdu.log'), 'utf8'), /n="11"/);
+    assert.match(readFileSync(join(dir, 'b', 'pdu.log.1'), 'utf8'), /n="10"/);
     for (const f of sut.files()) assert.ok(readFileSync(join(dir, 'b', f)).length <= 200, f);
   });
   test('reads a listed file in chunks, refuses any other name, and lists sizes', () => {
@@ -57,8 +57,8 @@ describe('PduTracer', () => {
     const rest = sut.readChunk('cstaservices-pdu-d1.log', 10, 10_000)!;
     assert.deepEqual([first.size, first.eof, rest.eof], [whole.length, false, true]);
     assert.equal(Buffer.concat([first.data, rest.data]).toString(), whole.toString());
-    assert.equal(sut.readChunk('../b/cstaservices-pdu.log', 0, 10), undefined);
-    assert.equal(sut.readChunk('cstaservices-pdu.log', 0, 10), undefined, "another tracer's file");
+    assert.equal(sut.readChunk('../b/pdu.log', 0, 10), undefined);
+    assert.equal(sut.readChunk('pdu.log', 0, 10), undefined, "another tracer's file");
     assert.deepEqual(sut.fileDetails().map((f) => [f.name, f.size]), [['cstaservices-pdu-d1.log', whole.length]]);
   });
 
