@@ -1,13 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DirectoriesRepository } from '@tws/directories-data-access';
-import { isSyncDue, parseDailyTime } from '@tws/directories-mapping';
+import { DAILY_SYNC_TIME_PARAMETER, isSyncDue, parseDailyTime } from '@tws/directories-mapping';
 import type { Logger } from '@tws/logging';
-import { findParameter, ParameterRepository } from '@tws/parameters-data-access';
+import { ParameterRepository } from '@tws/parameters-data-access';
 import { ApiError, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import type { DirectoriesEnv } from './directories.schemas';
 import { DirectorySyncService } from './directory-sync.service';
-
-export const DAILY_TIME_PARAMETER = 'timeSynchronizationDirectories';
 
 /**
  * Starts the synchronizations that are due (guide 8.2.1): daily ones at
@@ -39,10 +37,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The daily time: the installation's value, else the catalogue's default (02:00). */
   private async dailyTime(): Promise<string> {
-    const set = await this.parameters.findValue(DAILY_TIME_PARAMETER, { scope: 'default' });
-    const text = set?.text ?? String(findParameter(DAILY_TIME_PARAMETER)?.default ?? '02:00');
+    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '02:00';
     if (parseDailyTime(text)) return text;
-    this.logger.warn({ value: text }, `${DAILY_TIME_PARAMETER} is not HH:MM: daily synchronizations wait for a valid value`);
+    this.logger.warn({ value: text }, `${DAILY_SYNC_TIME_PARAMETER} is not HH:MM: daily synchronizations wait for a valid value`);
     return '';
   }
 

@@ -1,15 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { isSyncDue, parseDailyTime } from '@tws/directories-mapping';
+import { DAILY_SYNC_TIME_PARAMETER, isSyncDue, parseDailyTime } from '@tws/directories-mapping';
 import type { Logger } from '@tws/logging';
-import { findParameter, ParameterRepository } from '@tws/parameters-data-access';
+import { ParameterRepository } from '@tws/parameters-data-access';
 import { ApiError, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import { TenantScopeRepository } from '@tws/identity-data-access';
 import { UserImportRepository } from './user-import.repository';
 import type { UserImportEnv } from './user-import.schemas';
 import { UserImportsService } from './user-imports.service';
-
-/** The same daily time as directories (guide 8.2.1): the original has one synchronization time. */
-export const DAILY_TIME_PARAMETER = 'timeSynchronizationDirectories';
 
 /**
  * Starts the daily imports that are due: every day at `timeSynchronizationDirectories` (HH:MM,
@@ -41,8 +38,8 @@ export class UserImportScheduler implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async dailyTime(): Promise<string> {
-    const set = await this.parameters.findValue(DAILY_TIME_PARAMETER, { scope: 'default' });
-    const text = set?.text ?? String(findParameter(DAILY_TIME_PARAMETER)?.default ?? '02:00');
+    // The same daily time as directories (guide 8.2.1): the original has one synchronization time.
+    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '02:00';
     return parseDailyTime(text) ? text : '';
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PARAMETER_APPLICATIONS, type ParameterScope } from '@tws/contracts';
 import { DatabaseService } from '@tws/service';
-import { PARAMETER_CATALOGUE } from './parameter-catalogue';
+import { findParameter, PARAMETER_CATALOGUE } from './parameter-catalogue';
 import { defaultText } from './parameter-types';
 import type { StoredParameterValue } from './parameter-resolution';
 
@@ -155,6 +155,14 @@ export class ParameterRepository {
     const w = targetWhere(target, 2);
     const r: ParameterValueRow[] = await this.ds.query(`SELECT ${VALUE_COLUMNS} FROM parameter_value v WHERE v.parameter_name = $1 AND ${w.sql}`, [name, ...w.args]);
     return r[0];
+  }
+
+  /** A system parameter's text: the installation's value, else the catalogue's default. */
+  async installationValue(name: string): Promise<string | undefined> {
+    const set = await this.findValue(name, { scope: 'default' });
+    if (set) return set.text;
+    const def = findParameter(name);
+    return (def && defaultText(def)) ?? undefined;
   }
 
   /** Sets (creates or replaces) the value at a target; returns the row before and after. */
