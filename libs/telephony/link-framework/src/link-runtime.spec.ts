@@ -255,6 +255,32 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
     await sut.stop();
   });
 
+  test('several links of a domain share its devices in name order, each up to its capacity; a device is monitored once', async () => {
+    links = [link(2, { name: 'B node', capacity: 2 }), link(1, { name: 'A node', capacity: 2 })];
+    devices = ['4001', '4002', '4003', '4004', '4005'];
+    const sut = runtime({ leases: false });
+    await sut.start();
+    await until('both links with their devices', () => live().length === 2 && live().every((d) => d.devices.length === 2));
+    const of = (n: number) => live().find((d) => d.link.id === linkId(n))!;
+    assert.deepEqual(of(1).devices, ['4001', '4002'], 'A node first');
+    assert.deepEqual(of(2).devices, ['4003', '4004']);
+    const { providers } = await sut.providerStates();
+    assert.deepEqual(
+      providers.map((p) => [p.name, p.monitoredDevices, p.overCapacity]).sort(),
+      [['A node', 2, 0], ['B node', 2, 1]],
+      'the one device no link has room for is reported once, on the last link',
+    );
+    await nats.served.get(CallCommands.subject(DOMAIN, '4003'))!({ command: 'makeCall', destination: '4001' });
+    assert.deepEqual(of(2).executed.map((x) => x.device), ['4003'], 'the command reaches the link that monitors the device');
+    assert.equal(of(1).executed.length, 0);
+
+    // A link switched off: the other one takes the first devices.
+    links = [link(2, { name: 'B node', capacity: 2 }), link(1, { name: 'A node', capacity: 2, enabled: false })];
+    await sut.reload();
+    assert.deepEqual(live().map((d) => [d.link.id, d.devices]), [[linkId(2), ['4001', '4002']]]);
+    await sut.stop();
+  });
+
   test('command routing: a command for a device reaches the driver of the link that monitors it', async () => {
     links = [link(1), link(2, { domainId: '00000000-0000-4000-8000-0000000000d2' })];
     const sut = runtime({ leases: false });
@@ -305,7 +331,7 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
   });
 
   test('leases: only owned links run; losing a lease stops the link and keeps its state for the new owner', async () => {
-    links = [link(1), link(2)];
+    links = [link(1), link(2, { domainId: '00000000-0000-4000-8000-0000000000d2' })];
     const sut = runtime();
     await sut.start();
     await until('the reload', () => leases!.wanted.length === 2);

@@ -86,6 +86,11 @@ interface LinkRunner<L extends LinkConfig> {
  */
 export class LinkRuntime<L extends LinkConfig> {
   private readonly runners = new Map<string, LinkRunner<L>>();
+  /**
+   * Where each enabled link's share of its domain's devices starts, and whether it is the
+   * domain's last link (the one that reports the devices no link has room for).
+   */
+  private shares = new Map<string, { offset: number; last: boolean }>();
   private messaging?: LinkMessaging;
   private linkStates?: KV;
   private readonly subscriptions: Subscription[] = [];
@@ -190,6 +195,7 @@ export class LinkRuntime<L extends LinkConfig> {
   /** Brings running links and monitored devices in line with the configuration. */
   async reload(): Promise<void> {
     const enabled = (await this.options.listLinks()).filter((l) => l.enabled);
+    this.shares = domainShares(enabled);
     // Every enabled link needs a driver; this instance drives those whose lease it holds.
     this.leases?.setWanted(enabled.map((l) => l.id));
     const links = this.leases ? enabled.filter((l) => this.leases!.owns(l.id)) : enabled;
@@ -240,17 +246,24 @@ export class LinkRuntime<L extends LinkConfig> {
     this.logger.info({ linkId: runner.entity.id }, `${this.options.protocol} link stopped`);
   }
 
-  /** The link's devices within its capacity: monitored by the driver, their commands routed to it. */
+  /**
+   * The link's share of the domain's devices: with one link, the first `capacity` devices; with
+   * several (guide 4.1.1: a link multiplexes the monitoring of several subscribers, up to its
+   * capacity), the domain's links take the devices in turn, in link-name order, each as many as
+   * its capacity. Monitored by the driver, their commands routed to it.
+   */
   private async syncDevices(runner: LinkRunner<L>) {
     const all = await this.options.listDevices(runner.entity);
-    runner.overCapacity = Math.max(0, all.length - runner.entity.capacity);
+    const share = this.shares.get(runner.entity.id) ?? { offset: 0, last: true };
+    const end = share.offset + runner.entity.capacity;
+    runner.overCapacity = share.last ? Math.max(0, all.length - end) : 0;
     if (runner.overCapacity > 0) {
       this.logger.warn(
-        { linkId: runner.entity.id, devices: all.length, capacity: runner.entity.capacity },
+        { linkId: runner.entity.id, devices: all.length, capacity: runner.entity.capacity, otherLinksCapacity: share.offset },
         `more ${this.options.protocol} devices than the link capacity: the extra ones are not monitored`,
       );
     }
-    const wanted = all.slice(0, runner.entity.capacity);
+    const wanted = all.slice(share.offset, end);
     const keep = new Set(wanted);
     for (const [number, sub] of runner.commands) {
       if (keep.has(number)) continue;
@@ -441,4 +454,20 @@ export function compareNumbers(a: string, b: string): number {
   const numeric = /^\d+$/;
   if (numeric.test(a) && numeric.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Each enabled link's place among its domain's links (name order, then id): see syncDevices. */
+export function domainShares(enabled: readonly LinkConfig[]): Map<string, { offset: number; last: boolean }> {
+  const byDomain = new Map<string, LinkConfig[]>();
+  for (const l of enabled) byDomain.set(l.domainId, [...(byDomain.get(l.domainId) ?? []), l]);
+  const out = new Map<string, { offset: number; last: boolean }>();
+  for (const links of byDomain.values()) {
+    links.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    let offset = 0;
+    links.forEach((l, i) => {
+      out.set(l.id, { offset, last: i === links.length - 1 });
+      offset += l.capacity;
+    });
+  }
+  return out;
 }
