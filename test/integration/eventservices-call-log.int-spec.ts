@@ -34,7 +34,14 @@ describe('eventservices call log (stream in, rows out)', () => {
   let domainId: string;
 
   const startEventServices = async () => {
-    service = startService('eventservices', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), LOG_LEVEL: 'warn' });
+    service = startService('eventservices', {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      CALL_LOG_LOOKUP_RETRY_MS: '200',
+      CALL_LOG_LOOKUP_PAUSE_MS: '300',
+    });
     await waitReady(service, port);
   };
 
@@ -173,7 +180,7 @@ describe('eventservices call log (stream in, rows out)', () => {
       const who = async (call: string) =>
         (await pg.query(`SELECT remote_name, remote_company, remote_source, remote_directory_id, remote_contact_id, remote_looked_up, ended_at FROM call_log WHERE call_ref = $1`, [`${LINK}:${call}`])).rows[0];
       const named = await waitFor('the three rows ended and looked up', async () => {
-        const r = await Promise.all(['c5', 'c6', 'c7'].map(who));
+        const r = [await who('c5'), await who('c6'), await who('c7')];
         return r.every((x) => x?.ended_at && x.remote_looked_up) ? r : undefined;
       });
       assert.deepEqual(named.map((r) => [r.remote_name, r.remote_company, r.remote_source, r.remote_directory_id, r.remote_contact_id, r.remote_looked_up]), [
@@ -189,6 +196,33 @@ describe('eventservices call log (stream in, rows out)', () => {
           [user.rows[0].id, '+4930999999', 'pbx', 'caller'],
         ],
       );
+    } finally {
+      responder.unsubscribe();
+    }
+  });
+
+  test('a row left unnamed while the directories did not answer is named once they answer again', async () => {
+    const user = await pg.query(`INSERT INTO tws_user (domain_id, username) VALUES ($1, 'emil') RETURNING id`, [domainId]);
+    await pg.query(`INSERT INTO device (user_id, domain_id, number, protocol) VALUES ($1, $2, '4020', 'CSTA')`, [user.rows[0].id, domainId]);
+    const failed = async () => Number(/tws_calllog_lookups_total\{result="failed"\} (\d+)/.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
+    const before = await failed();
+    // Nobody answers tws.dir.lookup (web-services down): the call is logged, without a name.
+    await publish(table('c8', [
+      [0, '4020', 'delivered', { alertingDevice: '4020', callingNumber: '+33155170042', calledNumber: '4020' }],
+      [6, '4020', 'callCleared'],
+    ]));
+    const row = async () => (await pg.query(`SELECT remote_name, remote_looked_up, ended_at FROM call_log WHERE call_ref = $1`, [`${LINK}:c8`])).rows[0];
+    await waitFor('the call logged and its lookup failed', async () => (await row())?.ended_at && (await failed()) > before);
+    assert.deepEqual([(await row()).remote_name, (await row()).remote_looked_up], [null, null], 'left for a retry, not recorded as unknown');
+
+    const responder = messaging.serve(DirectoryLookup, DirectoryLookup.subject(), async (q) => {
+      const match = q.number === '+33155170042' ? { source: 'directory' as const, contactId: 'k-2', userId: null, directory: null, externalId: null, displayName: 'Ada Lovelace', lastName: 'Lovelace', firstName: 'Ada', company: '', picture: null, mail1: null, mail2: null, url: null, phones: [], privateFields: [], mapUrls: {}, vip: null, mergedFrom: [] } : null;
+      return { number: q.number, canonical: q.number, match, matchedKind: match ? 'professional' : null, displayName: match?.displayName ?? q.number };
+    });
+    await messaging.nc.flush();
+    try {
+      const named = await waitFor('the row named by the retry', async () => ((await row())?.remote_name ? row() : undefined));
+      assert.deepEqual([named.remote_name, named.remote_looked_up], ['Ada Lovelace', '+33155170042']);
     } finally {
       responder.unsubscribe();
     }

@@ -54,6 +54,18 @@ export class CallLogRepository {
     return row ? { id: row.id, domainId: key.domainId, device: key.device, remoteNumber: row.remote_number } : undefined;
   }
 
+  /** Rows written within `sinceMs` whose remote number was never looked up: a failed lookup left them. */
+  async identityBacklog(sinceMs: number, limit: number): Promise<IdentityPending[]> {
+    const rows = (await this.db.dataSource.query(
+      `SELECT id, domain_id, device, remote_number FROM call_log
+        WHERE updated_at > now() - make_interval(secs => $1) AND remote_number IS NOT NULL
+          AND remote_looked_up IS DISTINCT FROM remote_number
+        ORDER BY updated_at DESC LIMIT $2`,
+      [sinceMs / 1000, limit],
+    )) as { id: string; domain_id: string; device: string; remote_number: string }[];
+    return rows.map((r) => ({ id: r.id, domainId: r.domain_id, device: r.device, remoteNumber: r.remote_number }));
+  }
+
   /** Records who the remote number is (or that nobody is: all null), unless the number changed meanwhile. */
   async setIdentity(id: string, lookedUp: string, identity: Omit<CallLogIdentity, 'remoteLookedUp'>): Promise<void> {
     await this.db.dataSource.query(

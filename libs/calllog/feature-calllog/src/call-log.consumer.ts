@@ -65,7 +65,7 @@ export class CallLogConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     this.counter.inc({ result: applied ? 'applied' : 'duplicate' });
     // Who the remote party is, once per row and remote number (after the commit: no lock held
     // while the directories answer).
-    if (applied) await this.identity.complete(this.calls, key);
+    if (applied) await this.identity.complete(key);
   }
 
   async onModuleDestroy() {
