@@ -1,12 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
-import { freePort, startService, waitReady, type ServiceProcess } from '@tws/testing';
-import { createTestDatabase, startTestNats, type TestDatabase } from '@tws/testing';
-import type { LocalNatsServer } from '@tws/messaging';
-import crypto, { randomBytes } from 'node:crypto';
-
-type Res = { status: number; body: any };
+import crypto from 'node:crypto';
+import type { Client } from 'pg';
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
 /**
  * The admin API of web-services as a real process: sign-in with the default administrator,
@@ -14,46 +10,20 @@ type Res = { status: number; body: any };
  * whole route table, audit log with masked secrets.
  */
 describe('admin API: administrators, sign-in and tenant isolation', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
-  let port: number;
+  // Not signed in by the harness: the first sign-in with tws/tws is what this test checks.
+  const api = new AdminApiUnderTest();
   let pg: Client;
   let root = '';
   const ids: Record<string, string> = {};
 
-  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, token = ''): Promise<Res> => api.raw(method, path, body, token);
   const login = (username: string, password: string) => call('POST', '/api/admin/v1/auth/login', { username, password });
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    port = await freePort();
-    ws = startService('web-services', {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      HTTP_PORT: String(port),
-      TWS_SECRET_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-    });
-    await waitReady(ws, port);
+    await api.start({}, { signIn: false });
+    pg = api.pg;
   });
-  after(async () => {
-    await ws?.stop();
-    await pg?.end();
-    await nats?.stop();
-    await db?.drop();
-  });
+  after(() => api.stop());
 
   test('without a session every admin route answers 401 saying how to sign in', async () => {
     const r = await call('GET', '/api/admin/v1/companies');

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { waitFor } from '@tws/testing';
 import { AdminApiUnderTest } from './admin-api-harness';
 
@@ -15,15 +15,11 @@ describe('admin API: users and devices', () => {
 
   before(async () => {
     await api.start();
-    pg = new Client({ connectionString: api.db.url });
-    await pg.connect();
+    pg = api.pg;
     companyId = (await call('POST', '/companies', { name: 'Acme' })).body.id;
     domainId = (await call('POST', `/companies/${companyId}/domains`, { name: 'paris.acme', numberingLength: 4 })).body.id;
   });
-  after(async () => {
-    await pg?.end();
-    await api.stop();
-  });
+  after(() => api.stop());
 
   test('a user with every field and two devices; secrets are write-only, hashed or encrypted at rest', async () => {
     const r = await call('POST', `/domains/${domainId}/users`, {

@@ -1,59 +1,43 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Client } from 'pg';
-import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
+import type { Client } from 'pg';
+import type { Messaging } from '@tws/messaging';
+import { waitFor, type ServiceProcess, type TestDatabase } from '@tws/testing';
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
-export type Res = { status: number; body: any };
+export type { Res };
 
 /**
- * A real web-services process on real Postgres and NATS, signed in as the default administrator
- * (password changed), with the helpers the directories tests share.
+ * A real web-services process on real Postgres and NATS (AdminApiUnderTest), signed in as the
+ * default administrator (password changed), with the helpers the directories tests share. Its
+ * `call` takes the whole path (`/api/admin/v1/...` or `/api/v1/...`).
  */
 export class DirectoriesFixture {
-  db!: TestDatabase;
-  nats!: LocalNatsServer;
-  ws!: ServiceProcess;
-  port = 0;
-  pg!: Client;
-  m!: Messaging;
-  root = '';
+  readonly api = new AdminApiUnderTest();
+  get db(): TestDatabase {
+    return this.api.db;
+  }
+  get ws(): ServiceProcess {
+    return this.api.ws;
+  }
+  get pg(): Client {
+    return this.api.pg;
+  }
+  get m(): Messaging {
+    return this.api.messaging;
+  }
+  get root(): string {
+    return this.api.token;
+  }
 
   async start(env: Record<string, string> = {}): Promise<void> {
-    this.db = await createTestDatabase();
-    this.nats = await startTestNats();
-    this.pg = new Client({ connectionString: this.db.url });
-    await this.pg.connect();
-    this.port = await freePort();
-    this.ws = startService(
-      'web-services',
-      { DATABASE_URL: this.db.url, NATS_URL: this.nats.url, HTTP_PORT: String(this.port), TWS_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', ...env },
-      resolve(__dirname, '../..'),
-    );
-    await waitReady(this.ws, this.port);
-    this.m = await Messaging.connect({ servers: this.nats.url, name: 'directories-test', logger: createLogger('web-services', 'silent') });
-    this.root = await this.signIn('tws', 'tws', 'S3cure-admin');
+    await this.api.start(env);
   }
 
-  async stop(): Promise<void> {
-    await this.m?.drain();
-    await this.ws?.stop();
-    await this.pg?.end();
-    await this.nats?.stop();
-    await this.db?.drop();
+  stop(): Promise<void> {
+    return this.api.stop();
   }
 
-  call = async (method: string, path: string, body?: unknown, token = this.root): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${this.port}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
+  call = (method: string, path: string, body?: unknown, token = this.root): Promise<Res> => this.api.raw(method, path, body, token);
 
   /** The body of a call that must answer `status`; on a 500 the service's log says why. */
   ok = async (p: Promise<Res>, status = 200): Promise<any> => {
@@ -62,11 +46,8 @@ export class DirectoriesFixture {
     return r.body;
   };
 
-  async signIn(username: string, password: string, newPassword: string): Promise<string> {
-    const s = await this.call('POST', '/api/admin/v1/auth/login', { username, password });
-    assert.equal(s.status, 200, JSON.stringify(s.body));
-    await this.ok(this.call('POST', '/api/admin/v1/auth/password', { currentPassword: password, newPassword }, s.body.token));
-    return s.body.token as string;
+  signIn(username: string, password: string, newPassword: string): Promise<string> {
+    return this.api.signIn(username, password, newPassword);
   }
 
   /** A company with a domain (French dialing plan, 4-digit extensions). */

@@ -1,22 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { APPLICATIONS, ConfigChanges, type ConfigChanged } from '@tws/contracts';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+import { APPLICATIONS } from '@tws/contracts';
 import { createLicence, generateLicenceKeyPair, parseLicencePrivateKey, signLicence } from '@tws/licence-file';
-import { createLogger } from '@tws/logging';
-import { Messaging, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, repoRoot, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
-
-type Res = { status: number; body: any };
+import { repoRoot, waitFor } from '@tws/testing';
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
 const FIXTURES = join(repoRoot(), 'test/fixtures/licences');
 const PUBLIC_PEM = readFileSync(join(FIXTURES, 'test-licence-public.pem'), 'utf8');
 const PRIVATE_PEM = readFileSync(join(FIXTURES, 'test-licence-private.pem'), 'utf8');
 const privateKey = parseLicencePrivateKey(PRIVATE_PEM);
-const DIST = resolve(__dirname, '../..');
 
 /**
  * Security / Licences (guide 3.3.1, 3.3.2, 7.4.1) on a real web-services process: the
@@ -24,35 +19,19 @@ const DIST = resolve(__dirname, '../..');
  * anything), Available / Used / Free with usage from authorizations, who may load and view.
  */
 describe('licences: installation id, loading a signed file, Available / Used / Free', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
-  let port: number;
+  const api = new AdminApiUnderTest();
   let pg: Client;
-  let watcher: Messaging;
-  const announced: ConfigChanged[] = [];
+  let port: number;
+  /** The configuration changes web-services announced (licence ones among them). */
+  const announced = api.changes;
   let root = '';
   let limited = '';
   let installationId = '';
   const ids: Record<string, string> = {};
 
-  const call = async (method: string, path: string, body?: unknown, token?: string, at = port): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${at}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, token = '', at = port): Promise<Res> => api.raw(method, path, body, token, at);
   const view = (token = root, at = port) => call('GET', '/api/admin/v1/licences', undefined, token, at);
   const load = (content: string, token = root, at = port) => call('POST', '/api/admin/v1/licences', { content }, token, at);
-  const signIn = async (username: string, password: string, newPassword: string) => {
-    const s = await call('POST', '/api/admin/v1/auth/login', { username, password });
-    assert.equal(s.status, 200, JSON.stringify(s.body));
-    assert.equal((await call('POST', '/api/admin/v1/auth/password', { currentPassword: password, newPassword }, s.body.token)).status, 200);
-    return s.body.token as string;
-  };
   const licenceFor = (applications: Record<string, number>, over: Partial<Parameters<typeof createLicence>[0]> = {}) =>
     createLicence({ installationId, issuedTo: 'SSDEI', applications, expiresAt: new Date('2099-12-31T23:59:59.999Z'), ...over }, privateKey);
   /** Everything a load may change: the file, the counts, the audit trail. */
@@ -64,21 +43,8 @@ describe('licences: installation id, loading a signed file, Available / Used / F
   const row = (body: any, code: string) => body.applications.find((a: { application: string }) => a.application === code);
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    port = await freePort();
-    ws = startService(
-      'web-services',
-      { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(port), TWS_SECRET_KEY: randomBytes(32).toString('base64'), TWS_LICENCE_PUBLIC_KEY: PUBLIC_PEM, LOG_LEVEL: 'warn' },
-      DIST,
-    );
-    watcher = await Messaging.connect({ servers: nats.url, name: 'licence-watcher', logger: createLogger('watcher', 'silent') });
-    watcher.subscribe(ConfigChanges, ConfigChanges.subject('licence'), (c) => void announced.push(c));
-    await watcher.nc.flush();
-    await waitReady(ws, port);
-    root = await signIn('tws', 'tws', 'S3cure-admin');
+    await api.start({ TWS_LICENCE_PUBLIC_KEY: PUBLIC_PEM });
+    ({ pg, port, token: root } = api);
     installationId = (await pg.query('SELECT installation_id FROM installation')).rows[0].installation_id;
 
     // Two companies, each with a domain and users; an administrator limited to company B.
@@ -93,15 +59,9 @@ describe('licences: installation id, loading a signed file, Available / Used / F
       ids[name] = u.body.id;
     }
     assert.equal((await call('POST', '/api/admin/v1/admin-users', { username: 'adm-b', password: 'first-pass-b', companyIds: [ids['companyB']] }, root)).status, 201);
-    limited = await signIn('adm-b', 'first-pass-b', 'second-pass-b');
+    limited = await api.signIn('adm-b', 'first-pass-b', 'second-pass-b');
   });
-  after(async () => {
-    await ws?.stop();
-    await watcher?.drain();
-    await pg?.end();
-    await nats?.stop();
-    await db?.drop();
-  });
+  after(() => api.stop());
 
   test('before any file: the installation id, no licence, every application of the guide at 0', async () => {
     assert.match(installationId, /^[0-9A-F]{16}$/);
@@ -237,10 +197,8 @@ describe('licences: installation id, loading a signed file, Available / Used / F
   });
 
   test('without a public key configured, the view works and a load says what to set', async () => {
-    const otherPort = await freePort();
-    const bare = startService('web-services', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(otherPort), TWS_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' }, DIST);
+    const { port: otherPort, process: bare } = await api.startAnother();
     try {
-      await waitReady(bare, otherPort);
       const v = await view(root, otherPort);
       assert.equal(v.status, 200);
       assert.equal(v.body.trustedKeyId, null);
@@ -257,7 +215,7 @@ describe('licences: installation id, loading a signed file, Available / Used / F
   });
 
   test('a wrong public key in the configuration stops web-services at start (78), naming the variable, never echoing it', async () => {
-    const bad = startService('web-services', { DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(await freePort()), TWS_SECRET_KEY: randomBytes(32).toString('base64'), TWS_LICENCE_PUBLIC_KEY: PRIVATE_PEM }, DIST);
+    const { process: bad } = await api.startAnother({ TWS_LICENCE_PUBLIC_KEY: PRIVATE_PEM, LOG_LEVEL: 'info' }, { ready: false });
     assert.equal(await bad.exited, 78);
     assert.match(bad.output(), /TWS_LICENCE_PUBLIC_KEY: this is a private key: configure the public key only/);
     assert.ok(!bad.output().includes(PRIVATE_PEM.split('\n')[1]!), 'the value is not shown');

@@ -1,15 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { Client } from 'pg';
-import { ConfigChanges, ResolveParameters, type ConfigChanged, type ResolvedParameters } from '@tws/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Client } from 'pg';
+import { ConfigChanges, ResolveParameters, type ResolvedParameters } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
-import { createLogger } from '@tws/logging';
-import { Messaging, RemoteError, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
-
-type Res = { status: number; body: any };
+import { RemoteError, type Messaging } from '@tws/messaging';
+import { waitFor } from '@tws/testing';
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
 /**
  * Application parameters through a real web-services: the guide's catalogue, expert mode, type
@@ -18,30 +15,17 @@ type Res = { status: number; body: any };
  * across instances), audit and announcements, and tenant isolation of every route.
  */
 describe('application parameters', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
-  let ws: ServiceProcess;
-  let ws2: ServiceProcess | undefined;
+  const api = new AdminApiUnderTest();
   let pg: Client;
   let port: number;
   let messaging: Messaging;
   let root = '';
   let foreign = '';
-  const key = randomBytes(32).toString('base64');
-  const changes: ConfigChanged[] = [];
+  const key = api.secretKey;
+  const changes = api.changes;
   const ids: Record<string, string> = {};
-  const distRoot = resolve(__dirname, '../..');
-  const env = (p: number) => ({ DATABASE_URL: db.url, NATS_URL: nats.url, HTTP_PORT: String(p), TWS_SECRET_KEY: key, LOG_LEVEL: 'warn' });
 
-  const call = async (method: string, path: string, body?: unknown, token = root, p = port): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${p}/api/admin/v1${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, token = root, p = port): Promise<Res> => api.call(method, path, body, token, p);
   const put = (path: string, value: unknown, token = root) => call('PUT', path, { value }, token);
   const effective = async (userId: string, name: string, p = port) => {
     const r = await call('GET', `/domains/${ids['paris']}/users/${userId}/effective-parameters/${name}`, undefined, root, p);
@@ -58,18 +42,8 @@ describe('application parameters', () => {
   };
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    port = await freePort();
-    ws = startService('web-services', env(port), distRoot);
-    await waitReady(ws, port);
-    messaging = await Messaging.connect({ servers: nats.url, name: 'test', logger: createLogger('test', 'silent') });
-    messaging.subscribe(ConfigChanges, ConfigChanges.pattern, (c) => void changes.push(c));
-
-    root = (await call('POST', '/auth/login', { username: 'tws', password: 'tws' })).body.token;
-    await call('POST', '/auth/password', { currentPassword: 'tws', newPassword: 'S3cure-admin' });
+    await api.start();
+    ({ pg, port, messaging, token: root } = api);
     ids['acme'] = (await call('POST', '/companies', { name: 'Acme' })).body.id;
     ids['paris'] = (await call('POST', `/companies/${ids['acme']}/domains`, { name: 'paris.acme' })).body.id;
     for (const [u, n] of [['alice', '4001'], ['bob', '4002'], ['carol', '4003']] as const) {
@@ -88,17 +62,9 @@ describe('application parameters', () => {
 
     const adm = await call('POST', '/admin-users', { username: 'adm-other', password: 'first-pass-o', companyIds: [ids['other']] });
     assert.equal(adm.status, 201, JSON.stringify(adm.body));
-    foreign = (await call('POST', '/auth/login', { username: 'adm-other', password: 'first-pass-o' })).body.token;
-    await call('POST', '/auth/password', { currentPassword: 'first-pass-o', newPassword: 'second-pass-o' }, foreign);
+    foreign = await api.signIn('adm-other', 'first-pass-o', 'second-pass-o');
   });
-  after(async () => {
-    await messaging?.drain();
-    await ws2?.stop();
-    await ws?.stop();
-    await pg?.end();
-    await nats?.stop();
-    await db?.drop();
-  });
+  after(() => api.stop());
 
   test('the catalogue: applications of the menu and the guide\'s parameters with type, default and expert flag', async () => {
     const apps = await call('GET', '/applications');
@@ -283,11 +249,9 @@ describe('application parameters', () => {
   });
 
   test('the cache: a second instance serves cached values and drops them when another instance announces a change', async () => {
-    const port2 = await freePort();
     // The second instance re-syncs the catalogue at start: a tampered definition is restored.
     await pg.query(`UPDATE parameter_definition SET description = 'tampered' WHERE name = 'vmNumber'`);
-    ws2 = startService('web-services', env(port2), distRoot);
-    await waitReady(ws2, port2);
+    const { port: port2, process: ws2 } = await api.startAnother();
     assert.notEqual((await pg.query(`SELECT description FROM parameter_definition WHERE name = 'vmNumber'`)).rows[0].description, 'tampered');
 
     assert.equal((await effective(ids['carol']!, 'vmNumber', port2)).value, '2000');
@@ -299,7 +263,6 @@ describe('application parameters', () => {
     await waitFor('the second instance to see the change', async () => (await effective(ids['carol']!, 'vmNumber', port2)).value === '2500');
     assert.equal((await effective(ids['carol']!, 'vmNumber')).value, '2500', 'the first instance at once');
     await ws2.stop();
-    ws2 = undefined;
   });
 
   test('changes are audited (who, before/after) and announced as "parameter" configuration changes', async () => {

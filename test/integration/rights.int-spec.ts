@@ -1,15 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { JSONCodec } from 'nats';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { EffectiveRightsCheck, EffectiveRightsQuery, type EffectiveRights, type RightsCheckResult } from '@tws/contracts';
-import { createLogger } from '@tws/logging';
-import { Messaging, RemoteError, type LocalNatsServer } from '@tws/messaging';
-import { createTestDatabase, freePort, startService, startTestNats, waitFor, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
-
-type Res = { status: number; body: any };
+import { RemoteError, type Messaging } from '@tws/messaging';
+import { waitFor, type ServiceProcess } from '@tws/testing';
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
 /**
  * Groups, authorizations and effective rights in a real web-services process (two of them, for
@@ -18,8 +15,7 @@ type Res = { status: number; body: any };
  * invalidation, and tenant isolation of every route.
  */
 describe('groups, authorizations and effective rights', () => {
-  let db: TestDatabase;
-  let nats: LocalNatsServer;
+  const api = new AdminApiUnderTest();
   let ws: ServiceProcess;
   let ws2: ServiceProcess;
   let port: number;
@@ -29,25 +25,12 @@ describe('groups, authorizations and effective rights', () => {
   let root = '';
   const id: Record<string, string> = {};
 
-  const call = async (method: string, path: string, body?: unknown, token = root, at = port): Promise<Res> => {
-    const r = await fetch(`http://127.0.0.1:${at}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, token = root, at = port): Promise<Res> => api.raw(method, path, body, token, at);
   const ok = async (p: Promise<Res>, status = 200) => {
     const r = await p;
     // On a 500, the services' logs say why.
     assert.equal(r.status, status, `${JSON.stringify(r.body)}${r.status >= 500 ? `\n${ws.output().slice(-3000)}\n${ws2.output().slice(-3000)}` : ''}`);
     return r.body;
-  };
-  const signIn = async (username: string, password: string, newPassword: string) => {
-    const s = await call('POST', '/api/admin/v1/auth/login', { username, password });
-    await ok(call('POST', '/api/admin/v1/auth/password', { currentPassword: password, newPassword }, s.body.token));
-    return s.body.token as string;
   };
   const groups = (domain: string) => `/api/admin/v1/domains/${id[domain]}/groups`;
   const authz = (company = 'A') => `/api/admin/v1/companies/${id[`company${company}`]}/authorizations`;
@@ -59,18 +42,9 @@ describe('groups, authorizations and effective rights', () => {
     m.request(EffectiveRightsCheck, [], { userId, objectType: objectType as 'directory', objectRef }) as Promise<RightsCheckResult>;
 
   before(async () => {
-    db = await createTestDatabase();
-    nats = await startTestNats();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    [port, port2] = [await freePort(), await freePort()];
-    const env = { DATABASE_URL: db.url, NATS_URL: nats.url, TWS_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' };
-    const dist = resolve(__dirname, '../..');
-    ws = startService('web-services', { ...env, HTTP_PORT: String(port) }, dist);
-    ws2 = startService('web-services', { ...env, HTTP_PORT: String(port2) }, dist);
-    await Promise.all([waitReady(ws, port), waitReady(ws2, port2)]);
-    m = await Messaging.connect({ servers: nats.url, name: 'rights-test', logger: createLogger('web-services', 'silent') });
-    root = await signIn('tws', 'tws', 'S3cure-admin');
+    await api.start();
+    ({ ws, pg, port, messaging: m, token: root } = api);
+    ({ port: port2, process: ws2 } = await api.startAnother());
 
     // Company A: domains paris and nice; company B: its own domain and user.
     for (const [company, domains] of [['A', ['paris', 'nice']], ['B', ['b']]] as const) {
@@ -83,13 +57,7 @@ describe('groups, authorizations and effective rights', () => {
     }
     await ok(call('POST', '/api/admin/v1/admin-users', { username: 'adm-b', password: 'first-pass-b', companyIds: [id['companyB']] }), 201);
   });
-  after(async () => {
-    await m?.drain();
-    await Promise.all([ws?.stop(), ws2?.stop()]);
-    await pg?.end();
-    await nats?.stop();
-    await db?.drop();
-  });
+  after(() => api.stop());
 
   test('groups: create, names unique in their domain whatever the case, rename, list', async () => {
     const all = await ok(call('POST', groups('paris'), { name: 'All', description: 'everybody' }), 201);
@@ -356,7 +324,7 @@ describe('groups, authorizations and effective rights', () => {
   });
 
   test('an administrator of another company gets 404 on every route, and nothing is written', async () => {
-    const token = await signIn('adm-b', 'first-pass-b', 'second-pass-b');
+    const token = await api.signIn('adm-b', 'first-pass-b', 'second-pass-b');
     const [groupsBefore, membersBefore, grantsBefore] = [await count('SELECT count(*) AS n FROM tws_group'), await count('SELECT count(*) AS n FROM group_member'), await grants()];
     const anAuthorization = (await ok(call('GET', authz()))).items[0].id as string;
     const doc = (await call('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { tags?: string[] }>> };

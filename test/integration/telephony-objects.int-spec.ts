@@ -1,13 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { ConfigChanged } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
 import { waitFor } from '@tws/testing';
-import { AdminApiUnderTest } from './admin-api-harness';
-
-type Res = { status: number; body: any };
+import { AdminApiUnderTest, type Res } from './admin-api-harness';
 
 /**
  * The telephony objects of a domain through the admin API of a real web-services: VTI-XML links,
@@ -43,16 +41,12 @@ describe('admin API: telephony objects of a domain', () => {
 
   before(async () => {
     await api.start();
-    pg = new Client({ connectionString: api.db.url });
-    await pg.connect();
+    pg = api.pg;
     companyId = (await call('POST', '/companies', { name: 'Acme' })).body.id;
     domainId = (await call('POST', `/companies/${companyId}/domains`, { name: 'paris.acme', numberingLength: 4 })).body.id;
     d = `/domains/${domainId}`;
   });
-  after(async () => {
-    await pg?.end();
-    await api.stop();
-  });
+  after(() => api.stop());
 
   test('VTI-XML links: defaults of the guide, site.cluster, CRUD, one link per host:port', async () => {
     const a = await call('POST', `${d}/vtixml-links`, { host: '192.1.3.253' });

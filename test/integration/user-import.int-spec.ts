@@ -88,8 +88,7 @@ describe('user import from LDAP', () => {
       ].join('\n'),
     );
     await api.start({ USER_IMPORT_TICK_MS: '200' });
-    pg = new Client({ connectionString: api.db.url });
-    await pg.connect();
+    pg = api.pg;
     companyId = (await ok(call('POST', '/companies', { name: 'Import Corp' }), 201)).id;
     domainId = (await ok(call('POST', `/companies/${companyId}/domains`, { name: 'import.test', numberingLength: 4 }), 201)).id;
     // A user created by hand: the import never touches it; its number is taken.
@@ -109,7 +108,6 @@ describe('user import from LDAP', () => {
     );
   });
   after(async () => {
-    await pg?.end();
     await api.stop();
     await ldap?.stop();
   });
