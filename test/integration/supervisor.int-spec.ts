@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CtiProviderStates, SERVICE_NAMES, ServiceControl, type ServiceState } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
 import { Messaging, RemoteError } from '@tws/messaging';
-import { freePort, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
+import { freePort, repoRoot, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
 
 /**
  * What `./tws start --demo` does on a fresh machine, as a real process: no DATABASE_URL or
@@ -20,21 +20,25 @@ describe('supervisor: the suite on one host, in demo mode', () => {
   let messaging: Messaging;
   const ports: Record<string, number> = {};
   let natsPort: number;
+  let simHttpPort: number;
 
   before(async () => {
     varDir = mkdtempSync(join(tmpdir(), 'tws-sup-'));
     chmodSync(varDir, 0o755);
     for (const name of SERVICE_NAMES) ports[name] = await freePort();
     natsPort = await freePort();
+    simHttpPort = await freePort();
+    // The build this spec was compiled into (dist/, or a developer's own output folder).
+    const distRoot = relative(repoRoot(), resolve(__dirname, '../..'));
     sup = startProcess(
       'supervisor',
-      'dist/apps/supervisor/src/main.js',
+      join(distRoot, 'apps/supervisor/src/main.js'),
       {
         TWS_VAR_DIR: varDir,
         TWS_EMBEDDED_PG_PORT: String(await freePort()),
         TWS_EMBEDDED_NATS_PORT: String(natsPort),
         TWS_DEMO_CSTA_PORT: String(await freePort()),
-        TWS_DEMO_SIM_HTTP_PORT: String(await freePort()),
+        TWS_DEMO_SIM_HTTP_PORT: String(simHttpPort),
         TWS_PORTS: SERVICE_NAMES.filter((n) => n !== 'supervisor').map((n) => `${n}=${ports[n]}`).join(','),
         HTTP_PORT: String(ports['supervisor']),
         SIM_TRAFFIC_INTERVAL_MS: '400',
@@ -93,6 +97,34 @@ describe('supervisor: the suite on one host, in demo mode', () => {
     };
     const first = await waitFor('a first call in the demo call logs', async () => ((await count()) > 0 ? count() : undefined), 60_000, 250);
     await waitFor('more calls', async () => (await count()) > first, 60_000, 250);
+  });
+
+  test('demo mode: the phone queue is configured through the admin API and monitored on the simulator', async () => {
+    const admin = `http://127.0.0.1:${ports['web-services']}/api/admin/v1`;
+    const password = readFileSync(join(varDir, 'demo-admin-password'), 'utf8').trim();
+    const login = await fetch(`${admin}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tws', password }) });
+    assert.equal(login.status, 200, 'the demo admin password kept in the var folder signs in');
+    const token = ((await login.json()) as { token: string }).token;
+    const get = async <T>(path: string): Promise<T> => {
+      const r = await fetch(`${admin}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 200, `GET ${path}`);
+      return (await r.json()) as T;
+    };
+    const company = (await get<{ id: string; name: string }[]>('/companies')).find((c) => c.name === 'Demo Company')!;
+    const domain = (await get<{ id: string; name: string }[]>(`/companies/${company.id}/domains`)).find((d) => d.name === 'demo.local')!;
+    const queues = await get<{ name: string; number: string; protocol: string }[]>(`/domains/${domain.id}/phone-queues`);
+    assert.deepEqual(
+      queues.map((q) => ({ name: q.name, number: q.number, protocol: q.protocol })),
+      [{ name: 'Demo support', number: '4900', protocol: 'CSTA' }],
+    );
+
+    const simQueue = (await (await fetch(`http://127.0.0.1:${simHttpPort}/queues/4900`)).json()) as { members: string[]; maxWaitMs?: number; overflow?: string };
+    assert.deepEqual({ members: simQueue.members, maxWaitMs: simQueue.maxWaitMs, overflow: simQueue.overflow }, { members: ['4001', '4002'], maxWaitMs: 30_000, overflow: undefined });
+    await waitFor('cstaservices monitoring the queue', async () => {
+      const { devices } = await get<{ devices: { device: string; state: string }[] }>(`/domains/${domain.id}/cti/devices?first=4900&last=4900`);
+      const monitors = ((await (await fetch(`http://127.0.0.1:${simHttpPort}/queues/4900`)).json()) as { monitors: number }).monitors;
+      return devices.some((d) => d.device === '4900' && d.state === 'connected') && monitors >= 1;
+    }, 60_000, 250);
   });
 
   test('the admin page lists the service states from NATS KV', async () => {

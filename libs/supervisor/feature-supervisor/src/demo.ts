@@ -13,6 +13,12 @@ export const DEMO = {
     { username: 'bob', firstName: 'Bob', lastName: 'Durand', device: '4002', password: 'demo-bob' },
     { username: 'carol', firstName: 'Carol', lastName: 'Bernard', device: '4003', password: 'demo-carol' },
   ],
+  /**
+   * A phone queue (hunt group) of the simulator whose members are alice's and bob's devices; a call
+   * waits up to 30 s for one of them, then fails (no overflow). The demo declares it as a phone
+   * queue, so cstaservices monitors it; part of the simulated network calls dial it.
+   */
+  queue: { name: 'Demo support', number: '4900', members: ['4001', '4002'], maxWaitMs: 30_000 },
   pbxUser: 'demo',
   pbxPassword: 'demo-pbx-secret',
 };
@@ -35,9 +41,9 @@ export interface DemoHandle {
 }
 
 /**
- * Demo mode: starts the PBX simulator with a traffic generator, then configures a demo company,
- * domain, users with devices and a CSTA link to the simulator through the admin API, exactly
- * as an admin would. Idempotent: what exists already is reused.
+ * Demo mode: starts the PBX simulator with a queue and a traffic generator, then configures a
+ * demo company, domain, users with devices, the phone queue and a CSTA link to the simulator
+ * through the admin API, exactly as an admin would. Idempotent: what exists already is reused.
  */
 export async function startDemo(opts: {
   distRoot: string;
@@ -56,6 +62,7 @@ export async function startDemo(opts: {
       '--csta-port', String(opts.cstaPort),
       '--http-port', String(opts.httpPort),
       '--devices', DEMO.users.map((u) => u.device).join(','),
+      '--queue', `${DEMO.queue.number}=${DEMO.queue.members.join(',')}:max-wait-ms=${DEMO.queue.maxWaitMs}`,
       '--username', DEMO.pbxUser,
       '--password', DEMO.pbxPassword,
       '--traffic',
@@ -69,7 +76,7 @@ export async function startDemo(opts: {
   await waitListening(sim);
   logger.info({ cstaPort: opts.cstaPort, httpPort: opts.httpPort }, 'PBX simulator started (demo traffic on)');
   const adminPassword = await seed(opts.webServicesUrl, opts.cstaPort, opts.varDir);
-  logger.info({ domain: DEMO.domain }, 'demo company, domain, users and CSTA link configured');
+  logger.info({ domain: DEMO.domain }, 'demo company, domain, users, phone queue and CSTA link configured');
   return {
     simulatorHttp: `http://127.0.0.1:${opts.httpPort}`,
     adminPassword,
@@ -170,6 +177,10 @@ async function seed(base: string, cstaPort: number, varDir: string): Promise<str
       password: u.password,
       devices: [{ number: u.device, protocol: 'CSTA' }],
     });
+  }
+  const queues = await get<{ number: string }[]>(`/api/admin/v1/domains/${domain.id}/phone-queues`);
+  if (!queues.some((q) => q.number === DEMO.queue.number)) {
+    await post(`/api/admin/v1/domains/${domain.id}/phone-queues`, { name: DEMO.queue.name, number: DEMO.queue.number, protocol: 'CSTA' });
   }
   const links = await get<{ host: string; port: number }[]>(`/api/admin/v1/domains/${domain.id}/csta-links`);
   if (!links.some((l) => l.host === '127.0.0.1' && l.port === cstaPort)) {

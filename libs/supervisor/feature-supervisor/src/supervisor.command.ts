@@ -189,8 +189,9 @@ function printUrls(env: SupervisorEnv, portOf: (n: ServiceName) => number, wante
     lines.push(
       '',
       `  Demo: the PBX simulator places and answers calls for ${DEMO.users.map((u) => `${u.username} (${u.device})`).join(', ')} in ${DEMO.domain}.`,
+      `  Some network calls go to the phone queue ${DEMO.queue.number} ("${DEMO.queue.name}", members ${DEMO.queue.members.join(', ')}).`,
       ...demoToolkitExample(`http://${host}:${portOf('toolkit-web-services')}`),
-      `  Simulator control API:  ${demo.simulatorHttp}/calls`,
+      `  Simulator control API:  ${demo.simulatorHttp}/calls   (queue: ${demo.simulatorHttp}/queues/${DEMO.queue.number})`,
       `  Admin API sign-in:      tws / ${demo.adminPassword}   (POST /api/admin/v1/auth/login)`,
     );
   }
