@@ -104,13 +104,15 @@ describe('admin API: telephony objects of a domain', () => {
     await announced('sip-link', created.body.id, 'updated');
   });
 
-  test('CSTA links keep the defaults of the guide: Cisco CME user OCT_CME on 5060, snom DEVICE listening on 0.0.0.0:6010', async () => {
+  test('CSTA links keep the defaults of the guide: Cisco CME user OCT_CME on 5060, snom DEVICE and Yealink listening on 0.0.0.0', async () => {
     const cme = await call('POST', `${d}/csta-links`, { name: 'uc500', host: '192.0.2.50', pbxType: 'Cisco CME' });
     assert.deepEqual([cme.status, cme.body.port, cme.body.username], [201, 5060, 'OCT_CME']);
     const snom = await call('POST', `${d}/csta-links`, { name: 'snom phones', pbxType: 'snom DEVICE' });
     assert.deepEqual([snom.status, snom.body.host, snom.body.port], [201, '0.0.0.0', 6010]);
+    const yealink = await call('POST', `${d}/csta-links`, { name: 'yealink phones', pbxType: 'Yealink', port: 6011 });
+    assert.deepEqual([yealink.status, yealink.body.host, yealink.body.port], [201, '0.0.0.0', 6011], 'Yealink phones connect to the suite too');
     refused(await call('POST', `${d}/csta-links`, { name: 'no host', pbxType: 'Alcatel 4400' }), 'host');
-    for (const l of [cme, snom]) assert.equal((await call('DELETE', `${d}/csta-links/${l.body.id}`)).status, 204);
+    for (const l of [cme, snom, yealink]) assert.equal((await call('DELETE', `${d}/csta-links/${l.body.id}`)).status, 204);
   });
 
   let hotline = '';

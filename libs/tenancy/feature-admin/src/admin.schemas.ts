@@ -161,10 +161,11 @@ export type PbxType = keyof typeof PBX_TYPES;
 /** Default user name of a PBX type (guide 4.1.2: Cisco UC500, type Cisco CME, user 'OCT_CME' by default). */
 export const PBX_DEFAULT_USERNAMES: Partial<Record<PbxType, string>> = { 'Cisco CME': 'OCT_CME' };
 /**
- * PBX types where the suite listens and the desk phones connect to it (guide 11.2.2, snom DEVICE):
- * the IP is then the listening address, 0.0.0.0 by default ("not useful anyway").
+ * PBX types where the suite listens and the desk phones connect to it (guide 11.2.2, snom DEVICE;
+ * Yealink and UA CSTA ed3 phones the same way, cstaservices' desk-phone server mode): the IP is
+ * then the listening address, 0.0.0.0 by default ("not useful anyway").
  */
-export const LISTENING_PBX_TYPES: readonly PbxType[] = ['snom DEVICE'];
+export const LISTENING_PBX_TYPES: readonly PbxType[] = ['snom DEVICE', 'Yealink', 'UA CSTA ed3'];
 
 export const createCstaLinkSchema = z
   .object({
