@@ -54,11 +54,15 @@ export class CallLogRepository {
     return row ? { id: row.id, domainId: key.domainId, device: key.device, remoteNumber: row.remote_number } : undefined;
   }
 
-  /** Rows written within `sinceMs` whose remote number was never looked up: a failed lookup left them. */
+  /**
+   * Rows written within `sinceMs` whose remote number was never looked up: a failed lookup left
+   * them. Rows written in the last 2 s are left to the event being processed.
+   */
   async identityBacklog(sinceMs: number, limit: number): Promise<IdentityPending[]> {
     const rows = (await this.db.dataSource.query(
       `SELECT id, domain_id, device, remote_number FROM call_log
-        WHERE updated_at > now() - make_interval(secs => $1) AND remote_number IS NOT NULL
+        WHERE updated_at > now() - make_interval(secs => $1) AND updated_at < now() - interval '2 seconds'
+          AND remote_number IS NOT NULL
           AND remote_looked_up IS DISTINCT FROM remote_number
         ORDER BY updated_at DESC LIMIT $2`,
       [sinceMs / 1000, limit],

@@ -55,6 +55,8 @@ export function identityOf(result: DirectoryLookupResult): RemoteIdentity {
 @Injectable()
 export class CallerIdentity implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly cache = new Map<string, { at: number; identity: RemoteIdentity }>();
+  /** Lookups under way: a second ask for the same user and number waits for the first. */
+  private readonly inFlight = new Map<string, Promise<RemoteIdentity | undefined>>();
   private pausedUntil = 0;
   private readonly counter;
   private retryTimer?: NodeJS.Timeout;
@@ -120,8 +122,16 @@ export class CallerIdentity implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** The identity, or undefined when the lookup could not be made (the row is left for a retry). */
-  private async lookup(userId: string, number: string): Promise<RemoteIdentity | undefined> {
+  private lookup(userId: string, number: string): Promise<RemoteIdentity | undefined> {
     const key = `${userId}\u0000${number}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const p = this.lookupNow(key, userId, number).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private async lookupNow(key: string, userId: string, number: string): Promise<RemoteIdentity | undefined> {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < CACHE_TTL_MS) {
