@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { RESYNC_CAUSE } from '@tws/contracts';
 import { waitFor } from '@tws/testing';
 import { CstaHarness } from './csta-harness';
+import { seededRandom } from '@tws/seeded-random';
 
 /**
  * Recovery, end to end: cstaservices and eventservices as real processes, the PBX simulator as
@@ -15,16 +16,6 @@ const DEVICES = Array.from({ length: 20 }, (_, i) => String(4001 + i));
 const ROUNDS = Number(process.env.CSTA_RECOVERY_ROUNDS ?? 10);
 const SEED = Number(process.env.CSTA_RECOVERY_SEED ?? 7);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A call the test plays on the simulator; `ext` (unique per call) finds its call-log row. */
 interface Played {
@@ -44,7 +35,7 @@ interface Played {
 describe(`CSTA recovery: the link killed ${ROUNDS} times during calls (seed ${SEED})`, () => {
   const h = new CstaHarness();
   const played: Played[] = [];
-  const rnd = prng(SEED);
+  const rnd = seededRandom(SEED);
   let extCounter = 0;
 
   before(async () => {

@@ -3,17 +3,9 @@ import assert from 'node:assert/strict';
 import { PbxModel, type QueueConfig } from './pbx-model';
 import { silentLogger } from './sim-log';
 import { TrafficGenerator } from './traffic-generator';
+import { seededRandom } from '@tws/seeded-random';
 
-/** Deterministic PRNG (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 function harness(random: () => number, intervalMs = 60_000, queues: QueueConfig[] = []) {
   const model = new PbxModel(['4001', '4002', '4003'], { queues });
