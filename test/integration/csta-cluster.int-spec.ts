@@ -304,4 +304,40 @@ describe('cstaservices cluster: link ownership, command routing, operations over
     await waitFor('monitors back on PBX A, once', () => monitoredOnce(sims.a!, ['4001', '4002']), 10_000);
     assert.deepEqual(await command('A', '4002', { command: 'snapshotDevice' }), { calls: [] });
   });
+
+  test('a PDU trace outlives the instances: one started later applies it, and so does the new owner after a handover', async () => {
+    const path = `/domains/${ids['domainB']}/cti/pdu-trace`;
+    const started = await api.call('POST', path, { action: 'start', device: '5001' });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.deepEqual(started.body.tracing, ['5001']);
+    const tracingOf = async (instance: string) => {
+      const r = await api.call('GET', path);
+      return (r.body.instances as { instance: string; tracing: string[] }[]).find((i) => i.instance === instance)?.tracing;
+    };
+    const fileSize = async (instance: string) => {
+      const r = await api.call('GET', `${path}/files`);
+      return (r.body as { instance: string; name: string; size: number }[]).find((f) => f.instance === instance && f.name === `cstaservices-pdu-${ids['domainB']}.log`)?.size ?? 0;
+    };
+
+    // Started after the trace: it reads the settings from the KV bucket before it answers.
+    await startInstance('cs-4');
+    assert.deepEqual(await waitFor('cs-4 to answer', () => tracingOf('cs-4'), 10_000), ['5001']);
+
+    // The owner of link B stops: the instance taking the link over traces 5001.
+    const ownerB = (await waitFor('link B up', () => upOwner('B'), 30_000, 200))!;
+    const proc = instances.get(ownerB)!;
+    assert.equal(await proc.stop(), 0);
+    instances.delete(ownerB);
+    const newOwner = await waitFor('link B on another instance', async () => {
+      const o = await upOwner('B');
+      return o && o !== ownerB ? o : undefined;
+    }, 30_000, 200);
+    assert.deepEqual(await tracingOf(newOwner), ['5001']);
+    const before = await fileSize(newOwner);
+    await command('B', '5001', { command: 'snapshotDevice' });
+    await waitFor('the new owner writes 5001’s messages', async () => (await fileSize(newOwner)) > before, 10_000);
+
+    const stopped = await api.call('POST', path, { action: 'stop', device: '*' });
+    assert.deepEqual(stopped.body.tracing, []);
+  });
 });

@@ -253,6 +253,22 @@ export const instancePresenceSchema = z.object({
 });
 export type InstancePresence = z.infer<typeof instancePresenceSchema>;
 
+/**
+ * KV bucket of the PDU trace settings of the link services (guide 10.6), so every instance —
+ * those running and those started later — traces the same devices. Keys: `<service>.all` (the
+ * all-links trace) and `<service>.domain.<domainId>` (a domain's trace); value: PduTraceSettings.
+ * Written with compare-and-set on the revision by the instances that apply a start/stop.
+ */
+export const PDU_TRACE_BUCKET = 'tws_pdu_trace';
+export const pduTraceSettingsSchema = z.object({
+  /** Devices traced (`*` = all). Empty: nothing traced. */
+  tracing: z.array(z.string()),
+  /** The instance that wrote it and when (for people). */
+  by: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type PduTraceSettings = z.infer<typeof pduTraceSettingsSchema>;
+
 /** An instance id as one NATS subject token / KV key token (dots and other signs become `_`). */
 export function instanceToken(instance: string): string {
   return instance.replace(/[^A-Za-z0-9_-]/g, '_');

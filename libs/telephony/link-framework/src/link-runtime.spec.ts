@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallCommands, LINK_STATE_BUCKET, type CallCommand, type CallCommandResult, type LinkState, type TelephonyEvent } from '@tws/contracts';
+import { CallCommands, LINK_STATE_BUCKET, PDU_TRACE_BUCKET, type CallCommand, type CallCommandResult, type LinkState, type TelephonyEvent } from '@tws/contracts';
 import type { Logger } from '@tws/logging';
 import type { LinkLeasesOptions } from '@tws/messaging';
 import type { LinkConfig, LinkDeviceStatus, LinkDriver, LinkDriverHooks, LinkDriverStatus } from './link-driver';
@@ -58,12 +58,79 @@ class FakeDriver implements LinkDriver {
   }
 }
 
+interface FakeEntry {
+  key: string;
+  value: string;
+  revision: number;
+  operation: 'PUT' | 'DEL';
+  string(): string;
+}
+
+/** A KV bucket in memory: revisions, compare-and-set (`previousSeq`), keys, watch of updates. */
+class FakeKv {
+  readonly entries = new Map<string, FakeEntry>();
+  private revision = 0;
+  private watchers: { prefix: string; push: (e: FakeEntry) => void }[] = [];
+  /** Writes that fail (NATS down). */
+  failing = false;
+
+  get values(): Map<string, string> {
+    return new Map([...this.entries].filter(([, e]) => e.operation === 'PUT').map(([k, e]) => [k, e.value]));
+  }
+  private write(key: string, value: string, operation: FakeEntry['operation'], previousSeq?: number): number {
+    if (this.failing) throw new Error('no KV');
+    if (previousSeq !== undefined && (this.entries.get(key)?.revision ?? 0) !== previousSeq) throw new Error('wrong last sequence');
+    const e: FakeEntry = { key, value, revision: ++this.revision, operation, string: () => value };
+    this.entries.set(key, e);
+    for (const w of this.watchers) if (key.startsWith(w.prefix)) w.push(e);
+    return e.revision;
+  }
+  async put(key: string, value: string, opts: { previousSeq?: number } = {}) {
+    return this.write(key, value, 'PUT', opts.previousSeq);
+  }
+  async delete(key: string) {
+    this.write(key, '', 'DEL');
+  }
+  async get(key: string) {
+    if (this.failing) throw new Error('no KV');
+    return this.entries.get(key) ?? null;
+  }
+  async keys(pattern: string) {
+    const prefix = pattern.replace(/>$/, '');
+    return (async function* (keys: string[]) {
+      yield* keys;
+    })([...this.entries.keys()].filter((k) => k.startsWith(prefix)));
+  }
+  async watch(opts: { key: string }) {
+    const queue: FakeEntry[] = [];
+    let wake: (() => void) | undefined;
+    let stopped = false;
+    const watcher = { prefix: opts.key.replace(/>$/, ''), push: (e: FakeEntry) => (queue.push(e), wake?.()) };
+    this.watchers.push(watcher);
+    const remove = () => (this.watchers = this.watchers.filter((w) => w !== watcher));
+    return {
+      stop: () => {
+        stopped = true;
+        remove();
+        wake?.();
+      },
+      async *[Symbol.asyncIterator]() {
+        while (!stopped) {
+          const e = queue.shift();
+          if (e) yield e;
+          else await new Promise<void>((r) => (wake = r));
+        }
+      },
+    };
+  }
+}
+
 /** NATS in memory: served subjects, published events, KV buckets. */
 class FakeNats {
   served = new Map<string, (q: any) => Promise<unknown>>();
   configHandlers: (() => void)[] = [];
   published: { subject: string[]; event: TelephonyEvent }[] = [];
-  buckets = new Map<string, Map<string, string>>();
+  buckets = new Map<string, FakeKv>();
   /** Publications that fail before one goes through. */
   failures = 0;
   /** Delay of a publication (ms) by event id. */
@@ -71,11 +138,7 @@ class FakeNats {
 
   readonly messaging: LinkMessaging = {
     ensureStream: async () => undefined,
-    kv: async (bucket: string) => {
-      const m = this.buckets.get(bucket) ?? new Map<string, string>();
-      this.buckets.set(bucket, m);
-      return { put: async (k: string, v: string) => void m.set(k, v), delete: async (k: string) => void m.delete(k) } as any;
-    },
+    kv: async (bucket: string) => this.bucket(bucket) as any,
     serve: ((_contract: unknown, subject: string, handler: (q: any) => Promise<unknown>) => {
       this.served.set(subject, handler);
       return { unsubscribe: () => this.served.delete(subject) };
@@ -95,8 +158,14 @@ class FakeNats {
     }) as any,
   };
 
+  bucket(name: string): FakeKv {
+    const kv = this.buckets.get(name) ?? new FakeKv();
+    this.buckets.set(name, kv);
+    return kv;
+  }
+
   linkState(id: string): LinkState | undefined {
-    const v = this.buckets.get(LINK_STATE_BUCKET)?.get(id);
+    const v = this.buckets.get(LINK_STATE_BUCKET)?.values.get(id);
     return v ? JSON.parse(v) : undefined;
   }
 }
@@ -152,11 +221,11 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
   let leases: FakeLeases | undefined;
   let counted: string[];
 
-  function runtime(opts: { leases?: boolean; normalize?: (l: LinkConfig, e: TelephonyEvent) => Promise<TelephonyEvent> } = {}) {
+  function runtime(opts: { leases?: boolean; instance?: string; normalize?: (l: LinkConfig, e: TelephonyEvent) => Promise<TelephonyEvent> } = {}) {
     const sut = new LinkRuntime<LinkConfig>({
       protocol: 'CSTA',
       service: 'testservices',
-      instance: 'inst-1',
+      instance: opts.instance ?? 'inst-1',
       connect: async () => nats.messaging,
       listLinks: async () => links,
       listDevices: async () => devices,
@@ -375,6 +444,48 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
     await sut.pduTrace('stop', '*', DOMAIN);
     assert.equal(live()[0].sink, undefined);
     await sut.stop();
+  });
+
+  test('PDU trace settings in KV: written on start/stop, followed by the running instances, applied by one started later', async () => {
+    const kv = nats.bucket(PDU_TRACE_BUCKET);
+    const settings = (key: string) => JSON.parse(kv.values.get(key) ?? 'null') as { tracing: string[]; by: string } | null;
+    const domainKey = `testservices.domain.${DOMAIN}`;
+    const first = runtime({ leases: false });
+    await first.start();
+    await until('the first driver', () => live().length === 1);
+    await first.pduTrace('start', '4001', DOMAIN);
+    await first.pduTrace('start', '*');
+    assert.deepEqual(settings(domainKey), { ...settings(domainKey)!, tracing: ['4001'], by: 'inst-1' }, 'the domain trace is persisted');
+    assert.deepEqual(settings('testservices.all')?.tracing, ['*'], 'the all-links trace is persisted under its own key');
+
+    // An instance started later (restart, new replica, takeover) traces the same, from its first link on.
+    const before = drivers.length;
+    const later = runtime({ leases: false, instance: 'inst-2' });
+    await later.start();
+    assert.deepEqual((await later.pduTrace('status', undefined, DOMAIN)).tracing, ['4001']);
+    assert.deepEqual((await later.pduTrace('status')).tracing, ['*']);
+    await until('the later instance’s driver', () => drivers.length === before + 1);
+    assert.ok(drivers[before].sink?.active, 'its driver gets the trace sink when it starts');
+
+    // A stop through one instance reaches the other (KV watch); the same request applied again writes nothing.
+    const revision = kv.entries.get(domainKey)!.revision;
+    assert.deepEqual((await later.pduTrace('stop', '4001', DOMAIN)).tracing, []);
+    const stopped = kv.entries.get(domainKey)!.revision;
+    assert.ok(stopped > revision, 'the stop is written');
+    await until('the first instance follows', () => first['domainTracers'].get(DOMAIN)?.active === false);
+    assert.deepEqual((await first.pduTrace('stop', '4001', DOMAIN)).tracing, []);
+    assert.equal(kv.entries.get(domainKey)!.revision, stopped, 'a request every instance applies is written once');
+    await first.pduTrace('stop', '*');
+    assert.deepEqual(settings('testservices.all')?.tracing, []);
+    await until('the later instance follows', () => !later['tracer'].active);
+
+    // KV unavailable: the trace still applies on the instance asked (and says why it is not persisted).
+    kv.failing = true;
+    assert.deepEqual((await first.pduTrace('start', '4009', DOMAIN)).tracing, ['4009']);
+    assert.ok(logs.some((l) => l.msg === 'cannot persist the PDU trace settings: applied by the instances running now only'));
+    kv.failing = false;
+    await later.stop();
+    await first.stop();
   });
 
   test('compareNumbers: numeric order for digits, text order otherwise', () => {

@@ -1,4 +1,4 @@
-import type { KV, Subscription } from 'nats';
+import { KvWatchInclude, type KV, type Subscription } from 'nats';
 import {
   CallCommands,
   ConfigChanges,
@@ -8,6 +8,8 @@ import {
   CtiTraceFileChunk,
   LINK_LEASE_BUCKET,
   LINK_STATE_BUCKET,
+  PDU_TRACE_BUCKET,
+  pduTraceSettingsSchema,
   TELEPHONY_STREAM,
   TelephonyEvents,
   type DeviceState,
@@ -62,6 +64,8 @@ export interface LinkRuntimeOptions<L extends LinkConfig> {
   logger: Logger;
   /** Delay of a reload after a configuration change (ms, default 300). */
   reloadDelayMs?: number;
+  /** Delay before watching the PDU trace settings again after the watch failed (ms, default 2000). */
+  traceRewatchMs?: number;
 }
 
 interface LinkRunner<L extends LinkConfig> {
@@ -102,6 +106,10 @@ export class LinkRuntime<L extends LinkConfig> {
   private leases?: LinkOwnership;
   /** Domain-scoped PDU traces (one file set per domain, for the tenant's administrators). */
   private readonly domainTracers = new Map<string, PduTracer>();
+  /** PDU trace settings shared by every instance (PDU_TRACE_BUCKET), and the revision applied per key. */
+  private traceSettings?: KV;
+  private readonly traceRevisions = new Map<string, number>();
+  private traceWatch?: { stop(): void };
   private destroyed = false;
   private readonly logger: Logger;
 
@@ -133,6 +141,11 @@ export class LinkRuntime<L extends LinkConfig> {
         this.messaging = m;
         await m.ensureStream(TELEPHONY_STREAM);
         this.linkStates = await m.kv(LINK_STATE_BUCKET);
+        if (!this.traceSettings) {
+          this.traceSettings = await m.kv(PDU_TRACE_BUCKET);
+          // The traces in force (started before this instance) apply before any status or link.
+          await this.followTraceSettings(this.traceSettings);
+        }
         if (!this.leases) {
           const leaseOptions: LinkLeasesOptions = {
             kv: await m.kv(LINK_LEASE_BUCKET),
@@ -405,9 +418,16 @@ export class LinkRuntime<L extends LinkConfig> {
     const tracer = domainId ? this.domainTracer(domainId) : this.tracer;
     if (action !== 'status') {
       if (!device) throw new RemoteError('bad_request', 'device: required to start or stop a trace (a number or *)');
-      if (action === 'start') tracer.start(device);
-      else tracer.stop(device);
-      for (const r of this.runners.values()) r.driver.traceTo(this.traceSinkFor(r.entity.domainId));
+      const key = this.traceKey(domainId);
+      try {
+        // Persisted first, so the instances started later trace the same devices.
+        const { revision, tracing } = await this.writeTraceSettings(key, action, device);
+        this.applyTraceSettings(key, revision, tracing);
+      } catch (e) {
+        this.logger.warn({ err: (e as Error).message, action, device, domainId }, 'cannot persist the PDU trace settings: applied by the instances running now only');
+        tracer.set(changedTracing(tracer.tracing, action, device));
+        this.refreshTraceSinks();
+      }
       tracer.flush();
       this.logger.warn({ action, device, domainId, folder: tracer.folder }, `PDU trace ${action === 'start' ? 'started' : 'stopped'}`);
     }
@@ -435,17 +455,117 @@ export class LinkRuntime<L extends LinkConfig> {
     return pduSinks(this.tracer, this.domainTracers.get(domainId));
   }
 
+  private refreshTraceSinks() {
+    for (const r of this.runners.values()) r.driver.traceTo(this.traceSinkFor(r.entity.domainId));
+  }
+
+  /** KV key of a trace scope: `<service>.all` or `<service>.domain.<domainId>`. */
+  private traceKey(domainId?: string): string {
+    return domainId ? `${this.options.service}.domain.${domainId}` : `${this.options.service}.all`;
+  }
+
+  /**
+   * Applies a start/stop to the persisted settings of a scope, with compare-and-set on the
+   * revision (every instance applies the same request: the first one writes, the others find it
+   * done). Returns the settings and their revision.
+   */
+  private async writeTraceSettings(key: string, action: 'start' | 'stop', device: string): Promise<{ revision: number; tracing: string[] }> {
+    const kv = this.traceSettings;
+    if (!kv) throw new Error('not connected to NATS yet');
+    for (let attempt = 1; ; attempt++) {
+      const current = await kv.get(key);
+      const before = current?.operation === 'PUT' ? parseTraceSettings(current.string()) : [];
+      const tracing = changedTracing(before, action, device);
+      if (tracing.join('\n') === before.join('\n')) return { revision: current?.revision ?? 0, tracing };
+      try {
+        const value = JSON.stringify({ tracing, by: this.options.instance, updatedAt: new Date().toISOString() });
+        return { revision: await kv.put(key, value, { previousSeq: current?.revision ?? 0 }), tracing };
+      } catch (e) {
+        if (attempt >= 5) throw e; // written meanwhile by another instance: read again
+      }
+    }
+  }
+
+  /** Applies the settings of a scope unless a later revision is already applied. */
+  private applyTraceSettings(key: string, revision: number, tracing: string[]) {
+    const known = this.traceRevisions.get(key);
+    if (known !== undefined && revision < known) return;
+    this.traceRevisions.set(key, revision);
+    const prefix = `${this.options.service}.`;
+    if (!key.startsWith(prefix)) return;
+    const scope = key.slice(prefix.length);
+    const tracer = scope === 'all' ? this.tracer : scope.startsWith('domain.') ? this.domainTracer(scope.slice('domain.'.length)) : undefined;
+    if (!tracer || tracer.tracing.join('\n') === [...tracing].sort().join('\n')) return;
+    tracer.set(tracing);
+    tracer.flush();
+    this.refreshTraceSinks();
+    this.logger.info({ scope, tracing: tracer.tracing }, 'PDU trace settings applied');
+  }
+
+  /**
+   * Reads the persisted trace settings and follows their changes (KV watch), for as long as the
+   * runtime runs. Resolves once the settings in force are applied (or could not be read: the
+   * watch keeps trying).
+   */
+  private followTraceSettings(kv: KV): Promise<void> {
+    const pattern = `${this.options.service}.>`;
+    return new Promise<void>((loaded) => {
+      void (async () => {
+        while (!this.destroyed) {
+          try {
+            // Watch first, then read: nothing written between the two is missed (revisions order them).
+            const watch = await kv.watch({ key: pattern, include: KvWatchInclude.UpdatesOnly });
+            this.traceWatch = watch;
+            if (this.destroyed) watch.stop();
+            const keys: string[] = [];
+            for await (const k of await kv.keys(pattern)) keys.push(k);
+            for (const k of keys) {
+              const e = await kv.get(k);
+              if (e) this.applyTraceSettings(k, e.revision, e.operation === 'PUT' ? parseTraceSettings(e.string()) : []);
+            }
+            loaded();
+            for await (const e of watch) this.applyTraceSettings(e.key, e.revision, e.operation === 'PUT' ? parseTraceSettings(e.string()) : []);
+          } catch (e) {
+            if (!this.destroyed) this.logger.warn({ err: (e as Error).message }, 'watching the PDU trace settings failed, retrying');
+          }
+          loaded();
+          if (!this.destroyed) await new Promise((r) => setTimeout(r, this.options.traceRewatchMs ?? 2000));
+        }
+        loaded();
+      })();
+    });
+  }
+
   /** Stops every link, releases the leases at once (graceful) and flushes the traces. */
   async stop(): Promise<void> {
     this.destroyed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     for (const s of this.subscriptions) s.unsubscribe();
+    this.traceWatch?.stop();
     await this.reloading.catch(() => undefined);
     await Promise.all([...this.runners.values()].map((r) => this.stopLink(r)));
     // Graceful: the leases go at once, so another instance takes the links over right away.
     await this.leases?.stop().catch((e) => this.logger.warn({ err: (e as Error).message }, 'cannot release the link leases'));
     this.tracer.flush();
     for (const t of this.domainTracers.values()) t.flush();
+  }
+}
+
+/** The devices traced after a start/stop (`stop *` stops everything), sorted. */
+export function changedTracing(before: readonly string[], action: 'start' | 'stop', device: string): string[] {
+  const set = new Set(before);
+  if (action === 'start') set.add(device);
+  else if (device === '*') set.clear();
+  else set.delete(device);
+  return [...set].sort();
+}
+
+function parseTraceSettings(value: string): string[] {
+  try {
+    const parsed = pduTraceSettingsSchema.safeParse(JSON.parse(value));
+    return parsed.success ? [...parsed.data.tracing].sort() : [];
+  } catch {
+    return [];
   }
 }
 

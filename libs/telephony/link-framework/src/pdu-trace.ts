@@ -84,6 +84,12 @@ export class PduTracer {
     else this.targets.delete(device);
   }
 
+  /** Traces exactly `devices` (the persisted settings of the scope). */
+  set(devices: readonly string[]): void {
+    this.targets.clear();
+    for (const d of devices) this.targets.add(d);
+  }
+
   /** Whether a message about `device` (undefined: link-level) is traced. */
   wants(device: string | undefined): boolean {
     return this.targets.has('*') || (device !== undefined && this.targets.has(device));
