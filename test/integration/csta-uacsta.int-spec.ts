@@ -79,8 +79,8 @@ describe('cstaservices desk-phone server mode (uaCSTA over SIP/TCP) with sipp as
   };
   const desk4001 = (name: string) =>
     phone(name, 'uacsta-phone.xml', { identity: '66-4001', expires: '300', account: '4001', caller: CALLER }, ['-oocsf', join(SCENARIOS, 'uacsta-phone-ooc.xml')]);
-  const next = (what: string, match: (e: TelephonyEvent) => boolean, from: number, s?: Sipp) =>
-    h.event(what, match, from, 20_000).catch((e: Error) => {
+  const next = (what: string, match: (e: TelephonyEvent) => boolean, from: number, s?: Sipp, timeoutMs = 20_000) =>
+    h.event(what, match, from, timeoutMs).catch((e: Error) => {
       throw new Error(`${e.message}\n${s?.logs() ?? ''}\n${h.processes.map((p) => p.output().slice(-3000)).join('\n')}`);
     });
 
@@ -112,7 +112,8 @@ describe('cstaservices desk-phone server mode (uaCSTA over SIP/TCP) with sipp as
     );
     h.linkId = link.rows[0].id;
     await h.startService('cstaservices', { LOG_LEVEL: 'info' });
-    await next('the server listening (linkState up of the link)', (e) => e.kind === 'linkState' && e.device === LINK_EVENT_DEVICE && e.linkUp === true, 0);
+    // Generous: the lease is taken, then the port opened, on a machine that may be busy with other tests.
+    await next('the server listening (linkState up of the link)', (e) => e.kind === 'linkState' && e.device === LINK_EVENT_DEVICE && e.linkUp === true, 0, undefined, 60_000);
   });
 
   after(async () => {
