@@ -230,10 +230,19 @@ describe('user import from LDAP', () => {
 
   test('Full: users of the import that left the source are deleted; users made by hand stay', async () => {
     await ok(call('PATCH', `${imports()}/${importId}`, { syncType: 'full' }));
+    // Authorizations about dave (his calendar shared, alice's shared with him) go with him; others stay.
+    const idOf = async (login: string): Promise<string> => (await pg.query('SELECT id FROM tws_user WHERE domain_id = $1 AND username = $2', [domainId, login])).rows[0].id;
+    const [dave, alice, bob] = [await idOf('dave'), await idOf('alice'), await idOf('bob')];
+    const share = (owner: string, withUser: string) => ok(call('POST', `/companies/${companyId}/authorizations`, { objectType: 'calendar', objectRef: owner, subjects: [{ type: 'user', id: withUser }] }), 201);
+    await share(dave, alice);
+    await share(alice, dave);
+    await share(alice, bob);
     const r = await run();
     assert.deepEqual(counts(r), { created: 0, updated: 0, disabled: 0, deleted: 1, ignored: 2 });
     assert.deepEqual(r.details.deleted, ['dave']);
     assert.deepEqual(Object.keys(await users()), ['alice', 'bob', 'carol', 'hdene', 'zed']);
+    const shares = await pg.query(`SELECT object_ref, subject_id FROM "authorization" WHERE object_type = 'calendar' AND company_id = $1`, [companyId]);
+    assert.deepEqual(shares.rows.map((a) => [a.object_ref, a.subject_id]), [[alice, bob]], "the authorizations about dave are gone, alice's share with bob stays");
     const list = await ok(call('GET', imports()));
     assert.deepEqual([list[0].memberCount, list[0].lastRun.id], [4, r.id]);
     assert.equal((await ok(call('GET', `${imports()}/${importId}/runs`))).length, 8);

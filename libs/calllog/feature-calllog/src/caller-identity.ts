@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { DirectoryLookup, type DirectoryLookupResult } from '@tws/contracts';
 import { CallLogRepository, type CallLogIdentity, type IdentityPending } from '@tws/calllog-data-access';
 import type { Logger } from '@tws/logging';
-import type { Messaging } from '@tws/messaging';
 import { MetricsRegistry, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 
 /** What eventservices' call log reads from the environment beyond the platform's variables. */
@@ -142,10 +141,8 @@ export class CallerIdentity implements OnApplicationBootstrap, OnModuleDestroy {
       this.counter.inc({ result: 'skipped' });
       return undefined;
     }
-    let messaging: Messaging;
     try {
-      messaging = this.nats.current;
-      const result = (await messaging.request(DirectoryLookup, [], { userId, number, origin: 'pbx', view: 'caller' }, LOOKUP_TIMEOUT_MS)) as DirectoryLookupResult;
+      const result = (await this.nats.current.request(DirectoryLookup, [], { userId, number, origin: 'pbx', view: 'caller' }, LOOKUP_TIMEOUT_MS)) as DirectoryLookupResult;
       const identity = identityOf(result);
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, { at: now, identity });

@@ -75,8 +75,9 @@ export class SyncRunsRepository {
     return run;
   }
 
-  list(directoryId: string): Promise<DirectorySyncRunEntity[]> {
-    return this.repo.find({ where: { directoryId }, order: { startedAt: 'DESC' }, take: SYNC_RUNS_KEPT });
+  /** The newest runs first (`take` 1: the latest). */
+  list(directoryId: string, take = SYNC_RUNS_KEPT): Promise<DirectorySyncRunEntity[]> {
+    return this.repo.find({ where: { directoryId }, order: { startedAt: 'DESC' }, take });
   }
 
   async find(directoryId: string, id: string): Promise<DirectorySyncRunEntity | undefined> {

@@ -45,7 +45,7 @@ export class DirectorySyncService implements OnModuleDestroy {
     if (!session) throw await this.busy(dir);
     let run;
     try {
-      if (ifDue && !ifDue((await this.runs.list(dir.id))[0]?.startedAt ?? null)) {
+      if (ifDue && !ifDue((await this.runs.list(dir.id, 1))[0]?.startedAt ?? null)) {
         await session.rollback();
         return undefined;
       }

@@ -35,9 +35,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  /** The daily time: the installation's value, else the catalogue's default (02:00). */
+  /** The daily time: the installation's value, else the catalogue's default (02:00, given by installationValue). */
   private async dailyTime(): Promise<string> {
-    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '02:00';
+    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '';
     if (parseDailyTime(text)) return text;
     this.logger.warn({ value: text }, `${DAILY_SYNC_TIME_PARAMETER} is not HH:MM: daily synchronizations wait for a valid value`);
     return '';

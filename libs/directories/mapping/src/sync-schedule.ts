@@ -20,13 +20,13 @@ export interface SyncScheduleInput {
 
 const HH_MM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 
-/** Parses HH:MM (00:00–23:59); undefined when it is not one. */
 /**
  * The one daily synchronization time of the installation (HH:MM, server local time, guide 8.2.1):
  * daily directory synchronizations and daily user imports run at it.
  */
 export const DAILY_SYNC_TIME_PARAMETER = 'timeSynchronizationDirectories';
 
+/** Parses HH:MM (00:00–23:59); undefined when it is not one. */
 export function parseDailyTime(text: string): { hours: number; minutes: number } | undefined {
   const m = HH_MM.exec(text.trim());
   return m ? { hours: Number(m[1]), minutes: Number(m[2]) } : undefined;

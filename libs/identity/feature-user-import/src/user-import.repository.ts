@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { OWNED_OBJECT_TYPES } from '@tws/rights-data-access';
 import { DatabaseService } from '@tws/service';
 import type { ImportDevice, ImportSchedule } from './user-import.schemas';
 import type { SourceType, UserFieldMapping } from './user-import.mapping';
@@ -179,8 +180,9 @@ export class UserImportRepository {
     }
   }
 
-  listRuns(importId: string): Promise<UserImportRunRow[]> {
-    return this.q(`SELECT ${RUN_COLUMNS} FROM user_import_run WHERE import_id = $1 ORDER BY started_at DESC LIMIT $2`, [importId, RUNS_KEPT]);
+  /** The newest runs first (`limit` 1: the latest). */
+  listRuns(importId: string, limit = RUNS_KEPT): Promise<UserImportRunRow[]> {
+    return this.q(`SELECT ${RUN_COLUMNS} FROM user_import_run WHERE import_id = $1 ORDER BY started_at DESC LIMIT $2`, [importId, limit]);
   }
 
   async findRun(importId: string, id: string): Promise<UserImportRunRow | undefined> {
@@ -251,17 +253,13 @@ export class ImportWriter {
     );
   }
 
-  async groupExists(groupId: string): Promise<boolean> {
-    return (await this.m.query('SELECT 1 FROM tws_group WHERE domain_id = $1 AND id = $2', [this.domainId, groupId])).length > 0;
-  }
-
   /** Deletes users as the users API does: with the authorizations about them (devices, memberships, links go by foreign keys). */
   async deleteUsers(ids: string[]): Promise<void> {
     if (!ids.length) return;
     await this.m.query(
       `DELETE FROM "authorization" WHERE (subject_type = 'user' AND subject_id = ANY($1::uuid[]))
-         OR (object_type IN ('calendar', 'call-log', 'statistics', 'records') AND object_ref = ANY($1::text[]))`,
-      [ids],
+         OR (object_type = ANY($2::text[]) AND object_ref = ANY($1::text[]))`,
+      [ids, OWNED_OBJECT_TYPES],
     );
     await this.m.query('DELETE FROM tws_user WHERE id = ANY($1::uuid[])', [ids]);
   }

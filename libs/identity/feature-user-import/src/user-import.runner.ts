@@ -115,7 +115,7 @@ export class UserImportRunner {
 
       // 2. Plan against the domain's users, as they are inside this transaction.
       const w = new ImportWriter(qr.manager, imp.domainId, imp.id);
-      if (imp.groupId && !(await w.groupExists(imp.groupId))) throw new RunRefused('the group of "Add in group" no longer exists in the domain');
+      if (imp.groupId && !(await this.repo.groupInDomain(imp.domainId, imp.groupId, qr.manager))) throw new RunRefused('the group of "Add in group" no longer exists in the domain');
       const existing = await w.existingUsers();
       const linked = existing.filter((u) => u.link).length;
       if (!entries.some((e) => e.ok) && linked > 0 && (imp.syncType === 'full' || imp.syncType === 'insert-update-disable')) {

@@ -39,7 +39,8 @@ export class UserImportScheduler implements OnApplicationBootstrap, OnModuleDest
 
   private async dailyTime(): Promise<string> {
     // The same daily time as directories (guide 8.2.1): the original has one synchronization time.
-    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '02:00';
+    // installationValue falls back to the catalogue's default (02:00).
+    const text = (await this.parameters.installationValue(DAILY_SYNC_TIME_PARAMETER)) ?? '';
     return parseDailyTime(text) ? text : '';
   }
 

@@ -126,7 +126,7 @@ export class UserImportsService implements OnModuleDestroy {
   async list(admin: AdminPrincipal, domainId: string) {
     await this.changes.companyOf(admin, domainId);
     const imports = await this.repo.list(domainId);
-    return Promise.all(imports.map(async (i) => toUserImport(i, { memberCount: await this.repo.memberCount(i.id), lastRun: (await this.repo.listRuns(i.id))[0] })));
+    return Promise.all(imports.map(async (i) => toUserImport(i, { memberCount: await this.repo.memberCount(i.id), lastRun: (await this.repo.listRuns(i.id, 1))[0] })));
   }
 
   async importOf(admin: AdminPrincipal, domainId: string, id: string): Promise<{ companyId: string; imp: UserImportRow }> {
@@ -138,7 +138,7 @@ export class UserImportsService implements OnModuleDestroy {
 
   async get(admin: AdminPrincipal, domainId: string, id: string) {
     const { imp } = await this.importOf(admin, domainId, id);
-    return toUserImport(imp, { memberCount: await this.repo.memberCount(id), lastRun: (await this.repo.listRuns(id))[0] });
+    return toUserImport(imp, { memberCount: await this.repo.memberCount(id), lastRun: (await this.repo.listRuns(id, 1))[0] });
   }
 
   async update(admin: AdminPrincipal, domainId: string, id: string, input: UpdateUserImport) {

@@ -128,14 +128,6 @@ export class ParameterRepository {
   }
 
   // scoping look-ups (read-only on the tenancy and group tables)
-  async companyExists(companyId: string): Promise<boolean> {
-    const r: unknown[] = await this.ds.query('SELECT 1 FROM company WHERE id = $1', [companyId]);
-    return r.length > 0;
-  }
-  async companyOfDomain(domainId: string): Promise<string | undefined> {
-    const r: { company_id: string }[] = await this.ds.query('SELECT company_id FROM domain WHERE id = $1', [domainId]);
-    return r[0]?.company_id;
-  }
   async groupInDomain(domainId: string, groupId: string): Promise<{ id: string; name: string } | undefined> {
     const r: { id: string; name: string }[] = await this.ds.query('SELECT id, name FROM tws_group WHERE id = $1 AND domain_id = $2', [groupId, domainId]);
     return r[0];

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@tws/crypto';
 import { PARAMETER_APPLICATIONS, type ParameterScope } from '@tws/contracts';
 import { ApiError, badRequest, notFound, TWS_CONFIG } from '@tws/service';
-import { AdminChanges, assertCompanyAccess, type AdminPrincipal } from '@tws/identity-data-access';
+import { AdminChanges, assertCompanyAccess, TenantScopeRepository, type AdminPrincipal } from '@tws/identity-data-access';
 import {
   catalogueParameters,
   decodeParameterValue,
@@ -34,6 +34,7 @@ export class ParametersService {
     private readonly repo: ParameterRepository,
     private readonly resolver: ParameterResolver,
     private readonly changes: AdminChanges,
+    private readonly scope: TenantScopeRepository,
     @Inject(TWS_CONFIG) config: { TWS_SECRET_KEY: string },
   ) {
     this.secrets = new SecretBox(config.TWS_SECRET_KEY);
@@ -78,9 +79,7 @@ export class ParametersService {
       }
       return null;
     }
-    const companyId = await this.repo.companyOfDomain(t.domainId);
-    if (!companyId) throw notFound(`domain ${t.domainId}`);
-    assertCompanyAccess(admin, companyId, `domain ${t.domainId}`);
+    const companyId = await this.changes.companyOf(admin, t.domainId);
     if (t.scope === 'group' && !(await this.repo.groupInDomain(t.domainId, t.groupId))) throw notFound(`group ${t.groupId} in domain ${t.domainId}`);
     if (t.scope === 'user' && !(await this.repo.userInDomain(t.domainId, t.userId))) throw notFound(`user ${t.userId} in domain ${t.domainId}`);
     return companyId;
@@ -141,7 +140,7 @@ export class ParametersService {
 
   /** Where one parameter is set in a company: its domains, groups and users. */
   async companyValues(admin: AdminPrincipal, companyId: string, name: string) {
-    if (!(await this.repo.companyExists(companyId))) throw notFound(`company ${companyId}`);
+    if (!(await this.scope.companyExists(companyId))) throw notFound(`company ${companyId}`);
     assertCompanyAccess(admin, companyId, `company ${companyId}`);
     const def = this.parameter(name);
     return (await this.repo.listCompanyValues(companyId, def.name)).map((r) => toCompanyValue(def, r));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthorizationObjectType, AuthorizationSubjectType } from '@tws/contracts';
 import { DatabaseService } from '@tws/service';
+import { OWNED_OBJECT_TYPES } from './groups.repository';
 import { AuthorizationEntity } from './rights.entities';
 
 /** A user or a group of a company, as a subject or the object of a calendar/call-log share. */
@@ -42,6 +43,7 @@ export interface UserRightsRows {
   groupMembers: Map<string, string[]>;
 }
 
+const OWNED_IN = OWNED_OBJECT_TYPES.map((t) => `'${t}'`).join(', ');
 const VIEW_SQL = `
   SELECT a.id, a.company_id AS "companyId", a.object_type AS "objectType", a.object_ref AS "objectRef",
          a.object_domain_id AS "objectDomainId", a.subject_type AS "subjectType", a.subject_id AS "subjectId",
@@ -50,8 +52,8 @@ const VIEW_SQL = `
          CASE WHEN ou.id IS NOT NULL THEN 'user' WHEN og.id IS NOT NULL THEN 'group' END AS "objectKind",
          coalesce(su.username, sg.name) AS "subjectName"
   FROM "authorization" a
-  LEFT JOIN tws_user ou ON ou.id = (CASE WHEN a.object_type IN ('calendar', 'call-log', 'statistics', 'records') THEN a.object_ref::uuid END)
-  LEFT JOIN tws_group og ON og.id = (CASE WHEN a.object_type IN ('calendar', 'call-log', 'statistics', 'records') THEN a.object_ref::uuid END)
+  LEFT JOIN tws_user ou ON ou.id = (CASE WHEN a.object_type IN (${OWNED_IN}) THEN a.object_ref::uuid END)
+  LEFT JOIN tws_group og ON og.id = (CASE WHEN a.object_type IN (${OWNED_IN}) THEN a.object_ref::uuid END)
   LEFT JOIN tws_user su ON a.subject_type = 'user' AND su.id = a.subject_id
   LEFT JOIN tws_group sg ON a.subject_type = 'group' AND sg.id = a.subject_id`;
 

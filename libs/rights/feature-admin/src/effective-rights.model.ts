@@ -5,7 +5,7 @@ import {
   type RightsCheckResult,
   type RightsVia,
 } from '@tws/contracts';
-import type { UserRightsRows } from '@tws/rights-data-access';
+import { OWNED_OBJECT_TYPES, type UserRightsRows } from '@tws/rights-data-access';
 
 /** The effective rights of one user, ready to answer queries without touching the database. */
 export interface UserRights {
@@ -20,7 +20,7 @@ export interface UserRights {
 }
 
 /** Types whose object is a person's data: a user always sees its own. */
-const OWN_DATA_TYPES: ReadonlySet<AuthorizationObjectType> = new Set(['calendar', 'call-log', 'statistics', 'records']);
+const OWN_DATA_TYPES: ReadonlySet<AuthorizationObjectType> = new Set(OWNED_OBJECT_TYPES);
 
 /**
  * Effective rights from the rows of one snapshot:
