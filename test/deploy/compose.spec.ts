@@ -7,24 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SERVICE_NAMES, SERVICES } from '@tws/contracts';
+import { repoRoot } from '@tws/testing';
 
 // ---- locating and reading the files ------------------------------------------------------
 
-/** The repository root: the first folder above this file holding nx.json (works from src and dist). */
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no nx.json in any folder above ${start}`);
-    dir = up;
-  }
-}
-
-const root = findRepoRoot(__dirname);
+const root = repoRoot();
 const COMPOSE_FILE = join(root, 'docker-compose.yml');
 const DOCKERFILE = join(root, 'deploy', 'Dockerfile');
 const DOCKERIGNORE = join(root, '.dockerignore');

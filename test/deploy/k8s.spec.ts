@@ -8,24 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { SERVICE_NAMES, SERVICES, type ServiceName } from '@tws/contracts';
+import { repoRoot } from '@tws/testing';
 
 // ---- locating and reading the files ------------------------------------------------------
 
-/** The repository root: the first folder above this file holding nx.json (works from src and dist). */
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no nx.json in any folder above ${start}`);
-    dir = up;
-  }
-}
-
-const K8S = join(findRepoRoot(__dirname), 'deploy', 'k8s');
+const K8S = join(repoRoot(), 'deploy', 'k8s');
 const MIGRATE_COMMAND = 'node dist/apps/supervisor/src/main.js migrate';
 const SECRET_NAME = 'tws-secrets';
 const PART_OF = 'app.kubernetes.io/part-of';

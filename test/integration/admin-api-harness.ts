@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { ConfigChanges, type ConfigChanged } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
 import { Messaging, type LocalNatsServer } from '@tws/messaging';
 import { createTestDatabase, freePort, startService, startTestNats, waitReady, type ServiceProcess, type TestDatabase } from '@tws/testing';
-
-/** The build this file belongs to (the repository's dist/ or a private one). */
-const DIST_ROOT = resolve(__dirname, '../..');
 
 export type Res = { status: number; body: any };
 
@@ -41,7 +37,7 @@ export class AdminApiUnderTest {
     this.pg = new Client({ connectionString: this.db.url });
     await this.pg.connect();
     this.port = await freePort();
-    this.ws = startService('web-services', { ...this.baseEnv(this.port), ...env }, DIST_ROOT);
+    this.ws = startService('web-services', { ...this.baseEnv(this.port), ...env });
     await waitReady(this.ws, this.port);
     this.messaging = await Messaging.connect({ servers: this.nats.url, name: 'test', logger: createLogger('test', 'silent') });
     this.messaging.subscribe(ConfigChanges, ConfigChanges.pattern, (c) => void this.changes.push(c));
@@ -57,7 +53,7 @@ export class AdminApiUnderTest {
    */
   async startAnother(env: Record<string, string> = {}, { ready = true }: { ready?: boolean } = {}): Promise<{ port: number; process: ServiceProcess }> {
     const port = await freePort();
-    const process = startService('web-services', { ...this.baseEnv(port), ...env }, DIST_ROOT);
+    const process = startService('web-services', { ...this.baseEnv(port), ...env });
     this.others.push(process);
     if (ready) await waitReady(process, port);
     return { port, process };

@@ -2,11 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { CtiProviderStates, SERVICE_NAMES, ServiceControl, type ServiceState } from '@tws/contracts';
 import { createLogger } from '@tws/logging';
 import { Messaging, RemoteError } from '@tws/messaging';
-import { freePort, repoRoot, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
+import { freePort, OWN_DIST_ROOT, repoRoot, startProcess, waitFor, type ServiceProcess } from '@tws/testing';
 
 /**
  * What `./tws start --demo` does on a fresh machine, as a real process: no DATABASE_URL or
@@ -29,7 +29,7 @@ describe('supervisor: the suite on one host, in demo mode', () => {
     natsPort = await freePort();
     simHttpPort = await freePort();
     // The build this spec was compiled into (dist/, or a developer's own output folder).
-    const distRoot = relative(repoRoot(), resolve(__dirname, '../..'));
+    const distRoot = relative(repoRoot(), OWN_DIST_ROOT);
     sup = startProcess(
       'supervisor',
       join(distRoot, 'apps/supervisor/src/main.js'),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { AuthLogin, AuthVerify, CallCommands, type CallCommand, type VerifiedToken } from '@tws/contracts';
@@ -13,7 +13,7 @@ import {
   createTestDatabase,
   freePort,
   repoRoot,
-  startProcess,
+  startService,
   startTestNats,
   waitFor,
   waitReady,
@@ -23,9 +23,6 @@ import {
 
 const run = promisify(execFile);
 
-/** The build this file belongs to (dist/ in CI, or any other outDir): it holds the app too. */
-const DIST_ROOT = join(__dirname, '..', '..');
-const APP_MAIN = join(DIST_ROOT, 'apps', 'toolkit-web-services', 'src', 'main.js');
 const ZEEP_CALL = join(repoRoot(), 'test', 'toolkit-soap', 'zeep_call.py');
 /** Debian's python3, where python3-zeep is installed (not whichever python3 comes first on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -137,7 +134,8 @@ describe('toolkit SOAP face (zeep against the real service)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     wsdlUrl = `${base}/toolkit/soap?wsdl`;
-    sut = startProcess('toolkit-web-services', relative(repoRoot(), APP_MAIN), {
+    // startService runs the app of the build this file belongs to (dist/ or a private outDir).
+    sut = startService('toolkit-web-services', {
       DATABASE_URL: db.url,
       NATS_URL: nats.url,
       HTTP_PORT: String(port),

@@ -9,14 +9,14 @@ import { ApiError, DatabaseService } from '@tws/service';
  * installation. Available counts come from the loaded licence file (none loaded, or expired: 0;
  * existing grants stay, new ones are refused).
  */
-const USED_SQL = `
-  SELECT count(DISTINCT u.user_id)::int AS used FROM (
-    SELECT a.subject_id AS user_id FROM "authorization" a
-      WHERE a.object_type = 'application' AND a.object_ref = $1 AND a.subject_type = 'user'
+const AUTHORIZED_USERS = `
+    SELECT a.object_ref AS application, a.subject_id AS user_id FROM "authorization" a
+      WHERE a.object_type = 'application' AND a.subject_type = 'user'
     UNION
-    SELECT m.user_id FROM "authorization" a JOIN group_member m ON m.group_id = a.subject_id
-      WHERE a.object_type = 'application' AND a.object_ref = $1 AND a.subject_type = 'group'
-  ) u`;
+    SELECT a.object_ref, m.user_id FROM "authorization" a JOIN group_member m ON m.group_id = a.subject_id
+      WHERE a.object_type = 'application' AND a.subject_type = 'group'`;
+const USED_SQL = `SELECT count(DISTINCT u.user_id)::int AS used FROM (${AUTHORIZED_USERS}) u WHERE u.application = $1`;
+const USED_BY_APPLICATION_SQL = `SELECT u.application, count(DISTINCT u.user_id)::int AS used FROM (${AUTHORIZED_USERS}) u GROUP BY u.application`;
 
 @Injectable()
 export class LicenceUsageRepository {
@@ -27,13 +27,17 @@ export class LicenceUsageRepository {
     const available: { application_code: string; available: number }[] = await manager.query(
       `SELECT application_code, available FROM licence_application WHERE NOT EXISTS (SELECT 1 FROM licence_file WHERE expires_at < now())`,
     );
-    const out = [];
-    for (const app of APPLICATIONS) {
+    const used = await this.usedByApplication(manager);
+    return APPLICATIONS.map((app) => {
       const avail = available.find((a) => a.application_code === app.code)?.available ?? 0;
-      const used = await this.used(app.code, manager);
-      out.push({ application: app.code, label: app.label, available: avail, used, free: Math.max(0, avail - used) });
-    }
-    return out;
+      return { application: app.code, label: app.label, available: avail, used: used[app.code], free: Math.max(0, avail - used[app.code]) };
+    });
+  }
+
+  /** Users using each application's licence, for every application of the guide's table (one query). */
+  async usedByApplication(manager: EntityManager = this.db.dataSource.manager): Promise<Record<ApplicationCode, number>> {
+    const rows: { application: string; used: number }[] = await manager.query(USED_BY_APPLICATION_SQL);
+    return Object.fromEntries(APPLICATIONS.map((app) => [app.code, rows.find((r) => r.application === app.code)?.used ?? 0])) as Record<ApplicationCode, number>;
   }
 
   async used(app: ApplicationCode, manager: EntityManager = this.db.dataSource.manager): Promise<number> {

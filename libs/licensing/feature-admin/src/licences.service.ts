@@ -94,12 +94,14 @@ export class LicencesService {
    * A file giving an application fewer licences than users already authorized is refused, with
    * the list: the rule "used ≤ available" that grants keep (7.4.1) then also holds after a load.
    */
-  private async refuseOverUse(licence: Licence, manager: Parameters<LicenceUsageRepository['used']>[1]) {
-    const over = [];
-    for (const app of APPLICATIONS) {
-      const used = await this.usage.used(app.code, manager);
-      if (used > licence.applications[app.code]) over.push({ application: app.code, label: app.label, available: licence.applications[app.code], used });
-    }
+  private async refuseOverUse(licence: Licence, manager: Parameters<LicenceUsageRepository['usedByApplication']>[0]) {
+    const usedBy = await this.usage.usedByApplication(manager);
+    const over = APPLICATIONS.filter((app) => usedBy[app.code] > licence.applications[app.code]).map((app) => ({
+      application: app.code,
+      label: app.label,
+      available: licence.applications[app.code],
+      used: usedBy[app.code],
+    }));
     if (over.length > 0) {
       throw new ApiError(
         409,

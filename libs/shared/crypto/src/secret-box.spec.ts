@@ -11,6 +11,13 @@ test('seals and opens; ciphertext never contains the secret and differs each tim
   assert.equal(sut.open(a), 'pbx-password');
 });
 
+test('sealOptional seals a string and passes null and undefined through', () => {
+  const sut = new SecretBox(generateSecretKey());
+  assert.equal(sut.open(sut.sealOptional('sip-secret')), 'sip-secret');
+  assert.equal(sut.sealOptional(null), null);
+  assert.equal(sut.sealOptional(undefined), undefined);
+});
+
 test('another key cannot open, and says so', () => {
   const sealed = new SecretBox(generateSecretKey()).seal('x');
   assert.throws(() => new SecretBox(generateSecretKey()).open(sealed), /wrong TWS_SECRET_KEY/);

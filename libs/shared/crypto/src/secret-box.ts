@@ -21,6 +21,13 @@ export class SecretBox {
     return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
   }
 
+  /** An optional secret of an admin input: null (no secret) and undefined (left unchanged) pass through. */
+  sealOptional(plain: string): string;
+  sealOptional(plain: string | null | undefined): string | null | undefined;
+  sealOptional(plain: string | null | undefined): string | null | undefined {
+    return plain === undefined || plain === null ? plain : this.seal(plain);
+  }
+
   open(sealed: string): string {
     const [version, iv, tag, data] = sealed.split(':');
     if (version !== VERSION || !iv || !tag || data === undefined) throw new Error('not a sealed secret (expected v1:iv:tag:data)');

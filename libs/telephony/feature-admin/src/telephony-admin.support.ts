@@ -37,7 +37,7 @@ export class TelephonyAdminSupport {
   seal(v: string): string;
   seal(v: string | null | undefined): string | null | undefined;
   seal(v: string | null | undefined) {
-    return v === undefined ? undefined : v === null ? null : this.secrets.seal(v);
+    return this.secrets.sealOptional(v);
   }
 
   /** The numbers "Duplicate x" creates from `first`; 400 naming `field` when it cannot. */
@@ -64,5 +64,3 @@ export class TelephonyAdminSupport {
     return this.changes.changed(admin, entry, ...announce);
   }
 }
-
-export const changeOf = (action: AuditEntry['action']): ConfigChanged['change'] => (action === 'create' ? 'created' : action === 'delete' ? 'deleted' : 'updated');

@@ -45,7 +45,7 @@ export class AdminService {
     return this.changes.recorded(admin, { ...entry, companyId: entry.companyId ?? null }, domainId);
   }
 
-  private seal = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : this.secrets.seal(v));
+  private seal = (v: string | null | undefined) => this.secrets.sealOptional(v);
 
   // companies
   async createCompany(admin: AdminPrincipal, input: CreateCompany) {

@@ -81,7 +81,7 @@ export interface SoapClient {
  * toolkit REST library), so both faces behave, validate and fail alike.
  */
 export interface ToolkitUseCases {
-  login(input: any, client: SoapClient): Promise<LoginResult>;
+  login(input: LoginInput, client: SoapClient): Promise<LoginResult>;
   /** The owner of an access token; throws (401 unauthenticated) otherwise. */
   authenticate(token: string | undefined): Promise<Caller>;
   makeCall(caller: Caller, input: MakeCallInput): Promise<MakeCallResult>;
