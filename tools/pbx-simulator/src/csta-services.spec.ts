@@ -1,6 +1,8 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CstaEvent, CstaMessage, KnownCstaMessage } from '@tws/csta';
+import { waitFor } from '@tws/testing';
+import { get, post } from './control-api-test-client';
 import { CstaTestClient } from './csta-test-client';
 import { silentLogger } from './sim-log';
 import { startSimulator, type PbxSimulator } from './simulator';
@@ -10,23 +12,6 @@ import { startSimulator, type PbxSimulator } from './simulator';
  * styles, and its fault injection — what the suite's CSTA link is tested against.
  */
 const EXT = '+33155171889';
-
-async function post(sim: PbxSimulator, path: string, body: unknown = {}): Promise<{ status: number; body: any }> {
-  const r = await fetch(`http://127.0.0.1:${sim.httpPort}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: r.status, body: await r.json() };
-}
-
-async function get(sim: PbxSimulator, path: string): Promise<any> {
-  return (await fetch(`http://127.0.0.1:${sim.httpPort}${path}`)).json();
-}
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function typed<T extends CstaMessage['type']>(m: CstaMessage, type: T): Extract<CstaMessage, { type: T }> {
   assert.equal(m.type, type, JSON.stringify(m));
@@ -258,7 +243,7 @@ describe('simulator session styles and fault injection', () => {
       assert.deepEqual((await post(sim, '/faults/drop-link')).body, { dropped: 1 });
 
       await client.closed;
-      await until('monitors gone', async () => (await get(sim, '/devices')).devices[0].monitors === 0);
+      await waitFor('monitors gone', async () => (await get(sim, '/devices')).devices[0].monitors === 0, 5000, 10);
     });
 
     it('drop-link with refuseMs keeps the PBX unreachable for that long', async () => {

@@ -1,20 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CstaEventBody } from '@tws/csta';
-import { PbxError, PbxModel } from './pbx-model';
+import { PbxError } from './pbx-model';
+import { modelHarness as harness } from './pbx-model-test-harness';
 
 const EXT = '+33155171889';
-
-/** A compact trace line: "device Type localState cause". */
-type Trace = [device: string, type: string, local: string | undefined, cause: string | undefined];
-
-function harness(options: ConstructorParameters<typeof PbxModel>[1] = {}) {
-  const sut = new PbxModel(['4001', '4002', '4003'], options);
-  const events: { device: string; event: CstaEventBody }[] = [];
-  sut.onEvent((device, event) => events.push({ device, event }));
-  const trace = (): Trace[] => events.splice(0).map(({ device, event }) => [device, event.type, event.localConnectionInfo, event.cause]);
-  return { sut, events, trace };
-}
 
 describe('PbxModel event tables', () => {
   it('incoming call answered, then the caller hangs up', () => {

@@ -1,41 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CstaEventBody } from '@tws/csta';
 import type { CstaMessage } from '@tws/csta';
+import { get, post } from './control-api-test-client';
 import { CstaTestClient } from './csta-test-client';
 import { PbxError, PbxModel, type QueueConfig } from './pbx-model';
+import { modelHarness } from './pbx-model-test-harness';
 import { silentLogger } from './sim-log';
-import { startSimulator, type PbxSimulator } from './simulator';
+import { startSimulator } from './simulator';
 
 const EXT = '+33155171889';
 const EXT2 = '+33155171890';
 const Q = '4900';
 
-async function post(sim: PbxSimulator, path: string, body: unknown = {}, method = 'POST'): Promise<{ status: number; body: any }> {
-  const r = await fetch(`http://127.0.0.1:${sim.httpPort}${path}`, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: r.status, body: await r.json() };
-}
-
-async function get(sim: PbxSimulator, path: string): Promise<any> {
-  return (await fetch(`http://127.0.0.1:${sim.httpPort}${path}`)).json();
-}
-
-/** "device Type localState cause" — one line per event, in the order the switch reports them. */
-type Trace = [device: string, type: string, local: string | undefined, cause: string | undefined];
-
+/** The model with the queue Q (members 4001 and 4002 unless `queue` says otherwise). */
 function harness(queue: Partial<QueueConfig> = {}, options: { noAnswerMs?: number } = {}) {
-  const sut = new PbxModel(['4001', '4002', '4003'], { ...options, queues: [{ number: Q, members: ['4001', '4002'], ...queue }] });
-  const events: { device: string; event: CstaEventBody }[] = [];
-  sut.onEvent((device, event) => events.push({ device, event }));
-  const trace = (): Trace[] => events.splice(0).map(({ device, event }) => [device, event.type, event.localConnectionInfo, event.cause]);
-  /** Makes `device` busy with a network call it answered; returns that call's id. */
-  const busy = (device: string, from = '+4930111' + device) => {
-    const call = sut.placeCall(from, device);
-    sut.answer(device, call.callId);
-    events.length = 0;
-    return call.callId;
-  };
-  return { sut, events, trace, busy };
+  return modelHarness({ ...options, queues: [{ number: Q, members: ['4001', '4002'], ...queue }] });
 }
 
 describe('PbxModel queues: event tables', () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '@tws/testing';
+import { get, post } from './control-api-test-client';
 import { CstaTestClient } from './csta-test-client';
 import { ScenarioError, loadScenarioFile, parseScenario } from './scenario';
 import { silentLogger } from './sim-log';
@@ -14,11 +15,6 @@ import { startSimulator, type PbxSimulator } from './simulator';
 
 const EXT = '+33155171889';
 const EXAMPLES = join(repoRoot(), 'tools/pbx-simulator/scenarios');
-
-async function post(sim: PbxSimulator, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const r = await fetch(`http://127.0.0.1:${sim.httpPort}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: r.status, body: await r.json() };
-}
 
 describe('scenario files: validation names the bad step', () => {
   const refused: [unknown, RegExp][] = [
@@ -181,14 +177,14 @@ describe('scenario runner', () => {
 
     const started = await post(sim, '/scenarios?async=1', { name: 'background', steps: [{ do: 'wait', ms: 30 }] });
     assert.equal(started.status, 202);
-    const read = async () => (await (await fetch(`http://127.0.0.1:${sim.httpPort}/scenarios/${started.body.id}`)).json()) as any;
+    const read = async () => (await get(sim, `/scenarios/${started.body.id}`)) as any;
     const deadline = Date.now() + 2000;
     while ((await read()).running) {
       if (Date.now() > deadline) assert.fail('the background run never ended');
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.equal((await read()).report.ok, true);
-    const runs = (await (await fetch(`http://127.0.0.1:${sim.httpPort}/scenarios`)).json()) as any;
+    const runs = (await get(sim, '/scenarios')) as any;
     assert.ok(runs.runs.some((r: any) => r.name === 'background' && r.ok === true && r.report === undefined));
     assert.equal((await fetch(`http://127.0.0.1:${sim.httpPort}/scenarios/999`)).status, 404);
   });

@@ -1,6 +1,7 @@
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSTA_NAMESPACES, encodeFrame, type CstaEvent, type CstaMessage } from '@tws/csta';
+import { http } from './control-api-test-client';
 import { CstaTestClient } from './csta-test-client';
 import type { RequestLogEntry } from './request-log';
 import { silentLogger } from './sim-log';
@@ -9,35 +10,6 @@ import { startSimulator, type PbxSimulator } from './simulator';
 const EXT = '+33155171889';
 const USER = 'tws';
 const PASSWORD = 's3cret&<pw>';
-
-interface HttpResult {
-  status: number;
-  body: any;
-}
-
-function http(sim: PbxSimulator) {
-  const base = `http://127.0.0.1:${sim.httpPort}`;
-  const call = async (method: string, path: string, body?: unknown, raw?: string): Promise<HttpResult> => {
-    const res = await fetch(base + path, {
-      method,
-      ...(raw !== undefined || body !== undefined
-        ? { body: raw ?? JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
-    return { status: res.status, body: await res.json() };
-  };
-  return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, body?: unknown) => call('POST', path, body),
-    postRaw: (path: string, raw: string) => call('POST', path, undefined, raw),
-    /** POST that must succeed; returns the body. */
-    ok: async (path: string, body?: unknown) => {
-      const r = await call('POST', path, body);
-      assert.ok(r.status >= 200 && r.status < 300, `POST ${path} -> ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    },
-  };
-}
 
 /** Polls `check` until it returns true or the deadline passes (for state the server changes on its own). */
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage, encodeMessage } from './csta-codec';
 import { CSTA_MAX_FRAME_LENGTH, CstaFrameDecoder, encodeFrame, type CstaFrame } from './csta-framer';
-import { CSTA_NAMESPACES, type KnownCstaMessage } from './csta-messages';
+import { type KnownCstaMessage } from './csta-messages';
+import { CSTA_SAMPLES } from './csta-samples';
 import { seededRandom } from '@tws/seeded-random';
 
 /**
@@ -14,48 +15,8 @@ import { seededRandom } from '@tws/seeded-random';
 const SEED = Number(process.env.CSTA_FUZZ_SEED ?? 0x5eed);
 const ITERATIONS = Number(process.env.CSTA_FUZZ_ITERATIONS ?? 3000);
 
-
-const NS = CSTA_NAMESPACES.ed4;
-const conn = (callId: string, deviceId: string) => ({ callId, deviceId });
-
-/** Seeds for mutation: one of each family of message, as the switch and the suite write them. */
-const CORPUS: KnownCstaMessage[] = [
-  { type: 'MonitorStartResponse', monitorCrossRefId: '77' },
-  { type: 'MakeCall', callingDevice: '4001', calledDirectoryNumber: '0033155171889', autoOriginate: 'doNotPrompt' },
-  {
-    type: 'DeliveredEvent',
-    monitorCrossRefId: '77',
-    connection: conn('12', '4001'),
-    alertingDevice: '4001',
-    callingDevice: '+4930123',
-    calledDevice: '4001',
-    lastRedirectionDevice: undefined,
-    localConnectionInfo: 'alerting',
-    cause: 'newCall',
-  },
-  {
-    type: 'TransferedEvent',
-    monitorCrossRefId: '77',
-    primaryOldCall: conn('12', '4001'),
-    secondaryOldCall: conn('13', '4001'),
-    transferringDevice: '4001',
-    transferredToDevice: '4002',
-    transferredConnections: [{ newConnection: conn('14', '4002'), oldConnection: conn('13', '4002') }],
-    localConnectionInfo: 'null',
-    cause: 'transfer',
-  },
-  {
-    type: 'SnapshotDeviceResponse',
-    calls: [
-      { connection: conn('12', '4001'), localConnectionState: 'hold' },
-      { connection: conn('13', '4001'), localConnectionState: 'connected' },
-    ],
-  },
-  { type: 'GetForwardingResponse', forwardingList: [{ forwardingType: 'forwardBusy', forwardStatus: true, forwardDN: '4002' }] },
-  { type: 'ForwardingEvent', monitorCrossRefId: '77', device: '4001', forwardingType: 'forwardImmediate', forwardStatus: true, forwardTo: '4002' },
-  { type: 'CSTAErrorCode', category: 'operation', value: 'invalidCallID' },
-  { type: 'StartApplicationSession', applicationId: 'TWS', userName: 'u', password: 'p', requestedProtocolVersions: [NS], requestedSessionDuration: 60 },
-];
+/** Seeds for mutation: one of each message type, as the switch and the suite write them. */
+const CORPUS: KnownCstaMessage[] = Object.values(CSTA_SAMPLES);
 
 const XML_CORPUS = CORPUS.map((m) => encodeMessage(m));
 const TOKENS = ['<', '>', '/', '&', ';', '&amp;', '&#0;', '&#x110000;', '"', "'", '<![CDATA[x]]>', '<!--', '-->', '<?x?>', '<!DOCTYPE', '\u0000', '\uffff', 'é', '\ud800', ' ', '\n', 'xmlns:a="b"', '<a>', '</a>', '9'.repeat(40)];

@@ -34,6 +34,11 @@ interface Seen {
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
+/** Where the instances of a link service keep their presence in the lease bucket (`<service>.instance.<token>`). */
+export function presenceKeyPrefix(service: string): string {
+  return `${service}.instance.`;
+}
+
 /**
  * Ownership of links among the instances of a link service, by lease in NATS KV (protocol-agnostic:
  * cstaservices uses it, vtixmlservices can). Each instance:
@@ -84,7 +89,7 @@ export class LinkLeases {
     return `${this.options.service}.link.${id}`;
   }
   private get presenceKey() {
-    return `${this.options.service}.instance.${instanceToken(this.options.instance)}`;
+    return `${presenceKeyPrefix(this.options.service)}${instanceToken(this.options.instance)}`;
   }
 
   /** Starts renewing and acquiring; `setWanted` says which links exist. */
@@ -243,7 +248,7 @@ export class LinkLeases {
   }
 
   private others(): InstancePresence[] {
-    const prefix = `${this.options.service}.instance.`;
+    const prefix = presenceKeyPrefix(this.options.service);
     const out: InstancePresence[] = [];
     for (const [key, s] of this.seen) {
       if (!key.startsWith(prefix) || key === this.presenceKey || !this.fresh(s)) continue;
@@ -309,7 +314,7 @@ export class LinkLeases {
         this.watcher = iter;
         if (this.stopped) iter.stop();
         for await (const e of iter) {
-          const isPresence = e.key.includes('.instance.');
+          const isPresence = e.key.startsWith(presenceKeyPrefix(this.options.service));
           if (e.operation !== 'PUT' || (isPresence && !knownPresences.has(e.key))) {
             if (isPresence) {
               if (e.operation === 'PUT') knownPresences.add(e.key);

@@ -71,6 +71,21 @@ export class CstaUnavailableError extends Error {
   }
 }
 
+/**
+ * Settles a pending request with the CSTA answer to it: the expected response resolves;
+ * CSTAErrorCode, a negative response or anything else rejects with CstaRequestError.
+ */
+export function settleCstaAnswer(
+  pending: { expect?: string; request: string; resolve: (m: CstaMessage) => void; reject: (e: Error) => void },
+  message: CstaMessage,
+): void {
+  if (message.type === pending.expect) pending.resolve(message);
+  else if (message.type === 'CSTAErrorCode') {
+    pending.reject(new CstaRequestError(pending.request, `${message.category}/${message.value}`, { category: message.category, value: message.value }));
+  } else if ('errorCode' in message) pending.reject(new CstaRequestError(pending.request, String(message.errorCode)));
+  else pending.reject(new CstaRequestError(pending.request, `unexpected ${message.type}`));
+}
+
 /** One CSTA document that crossed the link, for PDU traces. */
 export interface CstaPdu {
   direction: 'in' | 'out';
@@ -398,11 +413,7 @@ export class CstaClient extends EventEmitter {
         this.pending.delete(frame.invokeId);
         this.ids.release(frame.invokeId);
         clearTimeout(pending.timer);
-        if (message.type === pending.expect) pending.resolve(message);
-        else if (message.type === 'CSTAErrorCode') {
-          pending.reject(new CstaRequestError(pending.request, `${message.category}/${message.value}`, { category: message.category, value: message.value }));
-        } else if ('errorCode' in message) pending.reject(new CstaRequestError(pending.request, String(message.errorCode)));
-        else pending.reject(new CstaRequestError(pending.request, `unexpected ${message.type}`));
+        settleCstaAnswer(pending, message);
         continue;
       }
       this.opts.logger.debug({ link: this.where, type: message.type, invokeId: frame.invokeId }, 'ignored CSTA message');

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { DeviceState, ProviderState, TelephonyEvent } from '@tws/contracts';
 import { SecretBox } from '@tws/crypto';
-import { compareNumbers as compareDeviceNumbers, LinkRuntime, type LinkDriver, type LinkDriverHooks } from '@tws/link-framework';
+import { LinkRuntime, type LinkDriver, type LinkDriverHooks } from '@tws/link-framework';
 import { DatabaseService, MetricsRegistry, NatsService, TWS_CONFIG, TWS_LOGGER } from '@tws/service';
 import { DialingPlans, TenancyRepository, type CstaLinkEntity } from '@tws/tenancy-data-access';
 import type { Logger } from '@tws/logging';
@@ -52,9 +52,9 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
       instance: config.TWS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
       connect: async () => (await Promise.all([nats.whenReady(), db.whenReady()]))[0],
       listLinks: () => this.tenancy.listCstaLinks(),
-      // Devices of the link's domain configured with protocol CSTA — users', intercom groups' and
-      // phone queues' — in number order (the runtime keeps those within the link's capacity).
-      listDevices: async (link) => (await this.tenancy.listMonitoredDevices(link.domainId, 'CSTA')).map((d) => d.number),
+      // Devices of the domain configured with protocol CSTA — users', intercom groups' and phone
+      // queues' — in number order (the runtime shares them among the domain's links, within capacity).
+      listDevices: async (domainId) => (await this.tenancy.listMonitoredDevices(domainId, 'CSTA')).map((d) => d.number),
       domainName: async (domainId) => (await this.tenancy.findDomain(domainId))?.name,
       createDriver: (link, hooks, carried) => this.createDriver(link, hooks, carried as CallRegistry | undefined),
       normalize: (link, evt) => this.canonical(link, evt),
@@ -149,6 +149,3 @@ export class CstaLinkManager implements OnApplicationBootstrap, OnModuleDestroy 
     await this.runtime.stop();
   }
 }
-
-/** Numeric order for numbers of digits, text order otherwise ("4000" < "10000"). */
-export const compareNumbers = compareDeviceNumbers;

@@ -15,7 +15,7 @@ import {
 } from '@tws/csta';
 import type { Logger } from '@tws/logging';
 import { parseCSeq, parseNameAddr, sipHeader, sipResponseTo, type SipHeader, type SipRequest, type SipResponse } from '@tws/sip';
-import { CstaRequestError, CstaUnavailableError, type CstaClientState, type CstaPdu, type RequestOptions } from './csta-client';
+import { CstaRequestError, CstaUnavailableError, settleCstaAnswer, type CstaClientState, type CstaPdu, type RequestOptions } from './csta-client';
 import type { CstaTransport } from './csta-transport';
 
 export const CSTA_CONTENT_TYPE = 'application/csta+xml';
@@ -289,11 +289,7 @@ export class UaCstaDialog extends EventEmitter implements CstaTransport {
       p.reject(new CstaUnavailableError(`undecodable answer to ${p.request} from ${this.where}: ${decoded.error.message}`));
       return;
     }
-    const m = mapCallIds(decoded.message, (id) => `${this.device}|${id}`);
-    if (m.type === p.expect) p.resolve(m);
-    else if (m.type === 'CSTAErrorCode') p.reject(new CstaRequestError(p.request, `${m.category}/${m.value}`, { category: m.category, value: m.value }));
-    else if ('errorCode' in m) p.reject(new CstaRequestError(p.request, String(m.errorCode)));
-    else p.reject(new CstaRequestError(p.request, `unexpected ${m.type}`));
+    settleCstaAnswer(p, mapCallIds(decoded.message, (id) => `${this.device}|${id}`));
   }
 
   private transact(req: SipRequest, p: Omit<Pending, 'resolve' | 'reject' | 'timer'>, timeoutMs = this.opts.requestTimeoutMs ?? 5000): Promise<CstaMessage | undefined> {

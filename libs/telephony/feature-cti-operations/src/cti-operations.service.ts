@@ -12,8 +12,9 @@ import {
   type TraceFile,
 } from '@tws/contracts';
 import { AdminChanges, type AdminPrincipal } from '@tws/identity-data-access';
+import { compareNumbers } from '@tws/link-framework';
 import type { Logger } from '@tws/logging';
-import { RemoteError, type Messaging } from '@tws/messaging';
+import { presenceKeyPrefix, RemoteError, type Messaging } from '@tws/messaging';
 import { ApiError, NatsService, notFound, TWS_LOGGER } from '@tws/service';
 import { TenancyRepository } from '@tws/tenancy-data-access';
 import type { DeviceStatesQuery, PduTraceAction } from './cti-operations.schemas';
@@ -75,7 +76,7 @@ export class CtiOperationsService {
     const kv = await this.m.kv(LINK_LEASE_BUCKET);
     const out: string[] = [];
     const keys: string[] = [];
-    for await (const k of await kv.keys(`${SERVICE}.instance.>`)) keys.push(k);
+    for await (const k of await kv.keys(`${presenceKeyPrefix(SERVICE)}>`)) keys.push(k);
     for (const k of keys) {
       const e = await kv.get(k).catch(() => null);
       if (!e || e.operation !== 'PUT') continue;
@@ -248,11 +249,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Numeric order for numbers of digits, text order otherwise ("4000" < "10000"). */
-function compareNumbers(a: string, b: string): number {
-  const numeric = /^\d+$/;
-  if (numeric.test(a) && numeric.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
 }

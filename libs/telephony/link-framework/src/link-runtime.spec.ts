@@ -220,6 +220,8 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
   let drivers: FakeDriver[];
   let leases: FakeLeases | undefined;
   let counted: string[];
+  /** The domains whose devices were listed, in order. */
+  let listed: string[];
 
   function runtime(opts: { leases?: boolean; instance?: string; normalize?: (l: LinkConfig, e: TelephonyEvent) => Promise<TelephonyEvent> } = {}) {
     const sut = new LinkRuntime<LinkConfig>({
@@ -228,7 +230,10 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
       instance: opts.instance ?? 'inst-1',
       connect: async () => nats.messaging,
       listLinks: async () => links,
-      listDevices: async () => devices,
+      listDevices: async (domainId) => {
+        listed.push(domainId);
+        return devices;
+      },
       domainName: async () => 'acme',
       createDriver: (l, hooks, carried) => {
         const d = new FakeDriver(l, hooks, carried);
@@ -258,6 +263,7 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
     drivers = [];
     leases = undefined;
     counted = [];
+    listed = [];
     logs.length = 0;
   });
 
@@ -342,6 +348,9 @@ describe('LinkRuntime (fake driver, NATS and leases in memory)', () => {
     await nats.served.get(CallCommands.subject(DOMAIN, '4003'))!({ command: 'makeCall', destination: '4001' });
     assert.deepEqual(of(2).executed.map((x) => x.device), ['4003'], 'the command reaches the link that monitors the device');
     assert.equal(of(1).executed.length, 0);
+    listed = [];
+    await sut.reload();
+    assert.deepEqual(listed, [DOMAIN], 'the domain\'s devices are listed once per reload, not once per link');
 
     // A link switched off: the other one takes the first devices.
     links = [link(2, { name: 'B node', capacity: 2 }), link(1, { name: 'A node', capacity: 2, enabled: false })];

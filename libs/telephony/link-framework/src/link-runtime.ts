@@ -46,8 +46,8 @@ export interface LinkRuntimeOptions<L extends LinkConfig> {
   connect: () => Promise<LinkMessaging>;
   /** The configured links of the protocol (disabled ones are skipped). */
   listLinks: () => Promise<L[]>;
-  /** The devices a link should monitor, in priority order (the first `capacity` are). */
-  listDevices: (link: L) => Promise<string[]>;
+  /** The devices of a domain to monitor, in priority order (its links share them, each up to its `capacity`). */
+  listDevices: (domainId: string) => Promise<string[]>;
   /** A domain's name for the provider states. */
   domainName?: (domainId: string) => Promise<string | undefined>;
   createDriver: LinkDriverFactory<L>;
@@ -228,7 +228,13 @@ export class LinkRuntime<L extends LinkConfig> {
       if (!this.runners.has(entity.id)) this.startLink(entity, carried.get(entity.id));
     }
     this.domainNames.clear();
-    for (const runner of this.runners.values()) await this.syncDevices(runner);
+    // One query per domain: its links share one list (the same snapshot for every link's share).
+    const devices = new Map<string, Promise<string[]>>();
+    for (const runner of this.runners.values()) {
+      const { domainId } = runner.entity;
+      if (!devices.has(domainId)) devices.set(domainId, this.options.listDevices(domainId));
+      await this.syncDevices(runner, await devices.get(domainId)!);
+    }
   }
 
   private startLink(entity: L, carried?: unknown) {
@@ -265,8 +271,7 @@ export class LinkRuntime<L extends LinkConfig> {
    * capacity), the domain's links take the devices in turn, in link-name order, each as many as
    * its capacity. Monitored by the driver, their commands routed to it.
    */
-  private async syncDevices(runner: LinkRunner<L>) {
-    const all = await this.options.listDevices(runner.entity);
+  private async syncDevices(runner: LinkRunner<L>, all: readonly string[]) {
     const share = this.shares.get(runner.entity.id) ?? { offset: 0, last: true };
     const end = share.offset + runner.entity.capacity;
     runner.overCapacity = share.last ? Math.max(0, all.length - end) : 0;
