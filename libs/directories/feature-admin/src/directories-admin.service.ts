@@ -143,7 +143,7 @@ export class DirectoriesAdminService {
       ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.priority !== undefined ? { priority: input.priority } : {}),
       ...(input.connector !== undefined ? { connector } : {}),
-      ...(input.password !== undefined ? { passwordSealed: input.password === null ? null : this.support.secrets.seal(input.password) } : {}),
+      ...(input.password !== undefined ? { passwordSealed: this.support.secrets.sealOptional(input.password) } : {}),
       ...(input.fields !== undefined ? { fieldMapping: fields } : {}),
       ...(input.sync !== undefined ? { syncMode: input.sync.mode, syncEvery: input.sync.every ?? null, syncUnit: input.sync.unit ?? null } : {}),
       ...(input.merge !== undefined ? { merge: input.merge } : {}),

@@ -148,7 +148,7 @@ export class UserImportsService implements OnModuleDestroy {
       sourceType: input.sourceType ?? imp.sourceType,
       syncType: input.syncType ?? imp.syncType,
       connector: input.connector ? { ...imp.connector, ...input.connector } : imp.connector,
-      passwordSealed: input.password === undefined ? imp.passwordSealed : input.password === null ? null : this.secrets.seal(input.password),
+      passwordSealed: input.password === undefined ? imp.passwordSealed : this.secrets.sealOptional(input.password),
       fields: input.fields ?? imp.fields,
       device: input.device ?? imp.device,
       groupId: input.groupId === undefined ? imp.groupId : input.groupId,

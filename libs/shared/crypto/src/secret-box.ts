@@ -23,6 +23,7 @@ export class SecretBox {
 
   /** An optional secret of an admin input: null (no secret) and undefined (left unchanged) pass through. */
   sealOptional(plain: string): string;
+  sealOptional(plain: string | null): string | null;
   sealOptional(plain: string | null | undefined): string | null | undefined;
   sealOptional(plain: string | null | undefined): string | null | undefined {
     return plain === undefined || plain === null ? plain : this.seal(plain);
